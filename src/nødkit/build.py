@@ -1,0 +1,271 @@
+"""Build: decide what to make, resolve and render it all, then write it atomically.
+
+Order matters for safety: everything is loaded, validated, resolved and rendered in
+memory first; only when every document succeeded is anything written. Each file is
+written to a temporary name and renamed into place; the manifest is written last. So a
+failed build leaves `output/` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import __version__
+from .content.load import UNITS_FILE, Content, load_content
+from .errors import BuildError, ContentError, Location, NodkitError, Problem, RenderError
+from .i18n import has_catalogue
+from .layout import Layouts, load_layouts
+
+MANIFEST = "manifest.json"
+LOCK = ".nodkit-build.lock"
+
+
+def default_dir(name: str) -> Path:
+    """The example content/layouts: inside the wheel, or beside src/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_defaults" / name
+    return packaged if packaged.is_dir() else here.parents[1] / name
+
+
+@dataclass(frozen=True)
+class Job:
+    unit: str
+    document: str
+    lang: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.unit}/{self.document}.{self.lang}.pdf"
+
+
+@dataclass
+class Project:
+    content: Content
+    layouts: Layouts
+
+
+@dataclass
+class BuildResult:
+    written: list[dict] = field(default_factory=list)
+    unchanged: list[dict] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    manifest: Path | None = None
+
+
+def documents(project: Project) -> list[str]:
+    """Every document id a unit can get, in print order."""
+    return sorted(project.layouts.posters)
+
+
+def load_project(content_dir: Path, layout_dirs: list[Path]) -> Project:
+    problems: list[Problem] = []
+    content = layouts = None
+    try:
+        content = load_content(content_dir)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    try:
+        layouts = load_layouts(layout_dirs)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ContentError(problems)
+    project = Project(content, layouts)
+    _check_units_against_project(project)
+    return project
+
+
+def _check_units_against_project(project: Project) -> None:
+    content = project.content
+    doc = content.docs[UNITS_FILE]
+    known = documents(project)
+    problems = []
+    for i, unit in enumerate(content.units):
+        for key in unit.copies:
+            if key not in known:
+                problems.append(Problem(doc.location(("units", i, "copies", key), key=True),
+                                        f"units[{i}].copies.{key}",
+                                        f"unknown document '{key}'; expected one of: {', '.join(known)}"))
+        for j, lang in enumerate(content.languages(unit)):
+            if not has_catalogue(lang):
+                problems.append(Problem(doc.location(("units", i, "languages", j)), f"units[{i}].languages[{j}]",
+                                        f"nødkit has no translation catalogue for '{lang}' (see docs/languages.md)"))
+    if problems:
+        raise ContentError(problems)
+
+
+def plan_jobs(project: Project, units: Iterable[str] = (), langs: Iterable[str] = ()) -> list[Job]:
+    content = project.content
+    units, langs = list(units), list(langs)
+    known = {u.id for u in content.units}
+    unknown = [u for u in units if u not in known]
+    if unknown:
+        raise ContentError([Problem(Location(content.root / UNITS_FILE), "--unit",
+                                    f"unknown unit '{u}'; known: {', '.join(sorted(known))}") for u in unknown])
+    jobs = []
+    for unit in content.units:
+        if units and unit.id not in units:
+            continue
+        for lang in content.languages(unit):
+            if langs and lang not in langs:
+                continue
+            for document in documents(project):
+                jobs.append(Job(unit.id, document, lang))
+    if not jobs:
+        raise ContentError([Problem(Location(content.root / UNITS_FILE), "--lang",
+                                    f"no unit asks for language(s) {', '.join(langs)}; nothing to build")])
+    return jobs
+
+
+def _layout_fingerprint(layouts: Layouts) -> dict[str, str]:
+    files = dict(layouts.files)
+    files.update({f"font:{k}": v for k, v in layouts.theme_fonts.items()})
+    return {k: hashlib.sha256(Path(v).read_bytes()).hexdigest() for k, v in sorted(files.items())}
+
+
+def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str]) -> bytes:
+    from .render.base import register_fonts
+    from .render.poster import render_poster
+    from .resolve import kit_version, resolve_kit
+
+    content, layouts = project.content, project.layouts
+    unit = content.unit(job.unit)
+    version = kit_version(content, unit, fingerprint)
+    layout = layouts.posters[job.document]
+    kit = resolve_kit(content, unit, job.lang, as_of, version=version, maintenance_count=layout.maintenance_dates)
+    fonts = register_fonts(layouts.theme_fonts["regular"], layouts.theme_fonts["bold"])
+    return render_poster(kit, layout, fonts)
+
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def count_pages(pdf: bytes) -> int:
+    # reportlab writes page objects uncompressed: one "/Type /Page" per page
+    return len(_PAGE.findall(pdf))
+
+
+def render_all(project: Project, jobs: list[Job], as_of: dt.date,
+               progress: Callable[[Job], None] | None = None) -> dict[Job, bytes]:
+    fingerprint = _layout_fingerprint(project.layouts)
+    results: dict[Job, bytes] = {}
+    failures: list[str] = []
+    content_problems: list[Problem] = []
+    for job in jobs:
+        try:
+            results[job] = render_job(project, job, as_of, fingerprint)
+        except ContentError as exc:
+            content_problems.extend(p for p in exc.problems if str(p) not in {str(q) for q in content_problems})
+        except RenderError as exc:
+            exc.unit, exc.document, exc.lang = job.unit, job.document, job.lang
+            failures.append(str(exc))
+        if progress:
+            progress(job)
+    if content_problems:
+        raise ContentError(content_problems)
+    if failures:
+        raise BuildError("these documents could not be made (nothing was written):\n  " + "\n  ".join(failures))
+    return results
+
+
+class _Lock:
+    """Refuses a second build into the same output folder while one is running."""
+
+    def __init__(self, out: Path):
+        self.path = out / LOCK
+
+    def __enter__(self):
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            raise BuildError(f"another nødkit build is writing to {self.path.parent} "
+                             f"(remove {self.path} if no build is running)") from None
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(os.getpid()))
+        return self
+
+    def __exit__(self, *exc):
+        self.path.unlink(missing_ok=True)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_outputs(out: Path, rendered: dict[Job, bytes], as_of: dt.date, project: Project,
+                  full: bool) -> BuildResult:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".probe-", delete=True)
+        probe.close()
+    except OSError as exc:
+        raise BuildError(f"cannot write to the output folder {out}: {exc.strerror}") from None
+
+    result = BuildResult()
+    with _Lock(out):
+        previous = read_manifest(out)
+        old = {e["path"]: e for e in previous.get("files", [])}
+        entries: dict[str, dict] = {}
+        if not full:  # a partial build (--unit/--lang) keeps the other units' entries
+            entries = {p: e for p, e in old.items() if (out / p).is_file()}
+        try:
+            for job, pdf in rendered.items():
+                digest = hashlib.sha256(pdf).hexdigest()
+                entry = {"path": job.path, "unit": job.unit, "document": job.document, "lang": job.lang,
+                         "pages": count_pages(pdf), "sha256": digest, "bytes": len(pdf)}
+                target = out / job.path
+                same = old.get(job.path, {}).get("sha256") == digest and target.is_file()
+                if not same:
+                    atomic_write(target, pdf)
+                    result.written.append(entry)
+                else:
+                    result.unchanged.append(entry)
+                entries[job.path] = entry
+            if full:  # documents this content no longer makes
+                for path in sorted(set(old) - set(entries)):
+                    stale = (out / path).resolve()
+                    if stale.is_file() and out.resolve() in stale.parents:
+                        stale.unlink()
+                        result.removed.append(path)
+            manifest = {
+                "nodkit": __version__,
+                "as_of": as_of.isoformat(),
+                "content": str(project.content.root),
+                "files": [entries[p] for p in sorted(entries)],
+            }
+            atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        except OSError as exc:
+            raise BuildError(f"writing to {out} failed: {exc.strerror or exc}; files already in place are "
+                             f"complete, the manifest was not updated") from None
+        result.manifest = out / MANIFEST
+    return result
+
+
+__all__ = ["Job", "Project", "BuildResult", "NodkitError", "load_project", "plan_jobs", "render_all",
+           "write_outputs", "default_dir", "documents"]

@@ -1,0 +1,219 @@
+"""Load a content folder: read every YAML file, validate it, check cross-references.
+
+All problems of all files are collected before raising, so an admin fixes a whole
+round of mistakes at once instead of one per run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import ContentError, Location, Problem
+from .models import Contact, ContactsFile, Organisation, Plan, Unit, UnitsFile
+from .yamlfile import YamlDoc, format_path, read_yaml
+
+ORGANISATION_FILE = "organisation.yaml"
+CONTACTS_FILE = "contacts.yaml"
+UNITS_FILE = "units.yaml"
+PLANS_DIR = "plans"
+
+
+@dataclass
+class Content:
+    root: Path
+    organisation: Organisation
+    contacts: dict[str, Contact]
+    plans: dict[str, Plan]
+    units: list[Unit]
+    docs: dict[str, YamlDoc] = field(default_factory=dict)  # relative file name -> parsed file
+
+    def unit(self, unit_id: str) -> Unit:
+        return next(u for u in self.units if u.id == unit_id)
+
+    def languages(self, unit: Unit) -> list[str]:
+        return list(unit.languages) or [self.organisation.default_language]
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """Follow a pydantic error location through the model classes (for key suggestions)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part))
+            if info is None:
+                return None
+            current = info.annotation
+            continue
+        # Unwrap list[X], X | None, dict[str, X] and Annotated[...] to the model inside.
+        args = [a for a in typing.get_args(current) if a is not type(None)]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        if isinstance(part, int) or typing.get_origin(current) in (list, tuple, dict):
+            current = models[0] if models else (args[-1] if args else None)
+        elif models:
+            current = models[0]
+            info = current.model_fields.get(str(part))
+            current = info.annotation if info else None
+    while current is not None and not (isinstance(current, type) and issubclass(current, BaseModel)):
+        args = [a for a in typing.get_args(current) if a is not type(None)]
+        current = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    return current
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def problems_from_validation(doc: YamlDoc, exc: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        # pydantic adds the name of a union member or a validator to the location
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        kind = err["type"]
+        path = format_path(loc)
+        if kind == "extra_forbidden":
+            parent = _model_at(model, loc[:-1])
+            valid = sorted(parent.model_fields) if parent else []
+            near = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            msg = f"unknown key '{loc[-1]}'{hint} Expected one of: {', '.join(valid)}"
+            problems.append(Problem(doc.location(loc, key=True), path, msg))
+            continue
+        if kind == "missing":
+            problems.append(Problem(doc.location(loc[:-1]), path, f"required field '{loc[-1]}' is missing"))
+            continue
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        elif "input" in err and kind not in ("model_type",):
+            msg = f"{msg[0].lower()}{msg[1:]}; found {_short(err['input'])}"
+        if kind == "model_type":
+            msg = f"expected a block of keys (a mapping), found {_short(err.get('input'))}"
+        problems.append(Problem(doc.location(loc), path, msg))
+    # one message per place: unions can report the same location twice
+    unique: dict[tuple[str, str], Problem] = {}
+    for p in problems:
+        unique.setdefault((str(p.location), p.field), p)
+    return list(unique.values())
+
+
+def validate_doc(doc: YamlDoc, model: type[BaseModel], context: dict[str, Any]) -> tuple[Any, list[Problem]]:
+    if doc.data is None:
+        return None, [Problem(doc.location(()), "", "the file is empty")]
+    if not isinstance(doc.data, dict):
+        return None, [Problem(doc.location(()), "", "expected a block of keys (a mapping) at the top of the file")]
+    try:
+        return model.model_validate(doc.data, context=context), []
+    except ValidationError as exc:
+        return None, problems_from_validation(doc, exc, model)
+
+
+def load_content(root: Path) -> Content:
+    root = Path(root)
+    problems: list[Problem] = []
+    docs: dict[str, YamlDoc] = {}
+
+    if not root.is_dir():
+        raise ContentError([Problem(Location(root), "", "content folder not found")])
+
+    def read(rel: str) -> YamlDoc | None:
+        path = root / rel
+        if not path.is_file():
+            problems.append(Problem(Location(path), "", "required file is missing"))
+            return None
+        try:
+            doc = read_yaml(path)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            return None
+        docs[rel] = doc
+        return doc
+
+    org_doc = read(ORGANISATION_FILE)
+    organisation = None
+    if org_doc:
+        organisation, found = validate_doc(org_doc, Organisation, {})
+        problems.extend(found)
+    if organisation is None:
+        raise ContentError(problems)
+    context = {"region": organisation.region, "default_language": organisation.default_language}
+
+    contacts: dict[str, Contact] = {}
+    contacts_doc = read(CONTACTS_FILE)
+    if contacts_doc:
+        parsed, found = validate_doc(contacts_doc, ContactsFile, context)
+        problems.extend(found)
+        if parsed:
+            for i, contact in enumerate(parsed.contacts):
+                if contact.id in contacts:
+                    problems.append(Problem(contacts_doc.location(("contacts", i, "id")), f"contacts[{i}].id",
+                                            f"duplicate contact id '{contact.id}'"))
+                contacts[contact.id] = contact
+
+    plans: dict[str, Plan] = {}
+    plan_files = sorted((root / PLANS_DIR).glob("*.yaml")) if (root / PLANS_DIR).is_dir() else []
+    if not plan_files:
+        problems.append(Problem(Location(root / PLANS_DIR), "", "expected at least one plan file (plans/<id>.yaml)"))
+    for path in plan_files:
+        rel = f"{PLANS_DIR}/{path.name}"
+        doc = read(rel)
+        if not doc:
+            continue
+        plan, found = validate_doc(doc, Plan, context)
+        problems.extend(found)
+        if plan is None:
+            continue
+        if plan.id in plans:
+            problems.append(Problem(doc.location(("id",)), "id", f"duplicate plan id '{plan.id}'"))
+        plans[plan.id] = plan
+        for i, ref in enumerate(plan.contacts):
+            if contacts and ref not in contacts:
+                problems.append(_unknown(doc, ("contacts", i), "contact", ref, contacts))
+
+    units: list[Unit] = []
+    units_doc = read(UNITS_FILE)
+    if units_doc:
+        parsed, found = validate_doc(units_doc, UnitsFile, context)
+        problems.extend(found)
+        if parsed:
+            units = list(parsed.units)
+            problems.extend(_check_units(units_doc, units, plans, organisation.default_language))
+
+    if problems:
+        raise ContentError(problems)
+    return Content(root=root, organisation=organisation, contacts=contacts, plans=plans, units=units, docs=docs)
+
+
+def _unknown(doc: YamlDoc, path: tuple, what: str, ref: str, known) -> Problem:
+    near = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean '{near[0]}'?" if near else f"; known: {', '.join(sorted(known)) or 'none'}"
+    return Problem(doc.location(path), format_path(path), f"unknown {what} '{ref}'{hint}")
+
+
+def _check_units(doc: YamlDoc, units: list[Unit], plans: dict[str, Plan], default_lang: str) -> list[Problem]:
+    problems = []
+    seen: dict[str, int] = {}
+    ids = {u.id for u in units}
+    for i, unit in enumerate(units):
+        if unit.id in seen:
+            problems.append(Problem(doc.location(("units", i, "id")), f"units[{i}].id",
+                                    f"duplicate unit id '{unit.id}' (first used by units[{seen[unit.id]}])"))
+        seen.setdefault(unit.id, i)
+        if plans and unit.plan not in plans:
+            problems.append(_unknown(doc, ("units", i, "plan"), "plan", unit.plan, plans))
+        for j, ref in enumerate(unit.neighbours):
+            if ref == unit.id:
+                problems.append(Problem(doc.location(("units", i, "neighbours", j)), f"units[{i}].neighbours[{j}]",
+                                        "a unit cannot be its own neighbour"))
+            elif ref not in ids:
+                problems.append(_unknown(doc, ("units", i, "neighbours", j), "neighbour unit", ref, ids))
+        if len(set(unit.languages)) != len(unit.languages):
+            problems.append(Problem(doc.location(("units", i, "languages")), f"units[{i}].languages",
+                                    "a language is named twice"))
+    return problems

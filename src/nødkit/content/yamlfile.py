@@ -1,0 +1,136 @@
+"""Safe YAML reading that remembers where every value came from.
+
+Why not `yaml.safe_load`: we need file:line:column for every field (errors must say
+where), we refuse aliases (a "billion laughs" file expands exponentially) and
+duplicate keys (PyYAML silently keeps the last), and we keep every scalar as the
+text the admin wrote. YAML 1.1 turns `07:30` into 450 and `no` into False; pydantic
+converts strings to the declared types with clear messages instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ContentError, Location, Problem
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 200_000
+
+Path_ = tuple[str | int, ...]
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML file: plain data plus a map from field path to position."""
+
+    file: Path
+    data: Any
+    marks: dict[Path_, tuple[int, int]]  # path -> (line, column), 1-based
+    key_marks: dict[Path_, tuple[int, int]]  # path -> position of the key itself
+
+    def location(self, path: Path_, *, key: bool = False) -> Location:
+        table = self.key_marks if key else self.marks
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return Location(self.file, *table[probe])
+            if probe in self.marks:
+                return Location(self.file, *self.marks[probe])
+            probe = probe[:-1]
+        return Location(self.file, *self.marks.get((), (1, 1)))
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _problem(file: Path, mark: yaml.Mark | None, field: str, message: str) -> ContentError:
+    loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+    return ContentError([Problem(loc, field, message)])
+
+
+def read_yaml(file: Path, *, display: Path | str | None = None) -> YamlDoc:
+    """Read one YAML file into plain data with marks, or raise ContentError."""
+    shown = Path(display) if display is not None else file
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        raise _problem(shown, None, "", f"cannot read file: {exc.strerror}") from None
+    if size > MAX_FILE_BYTES:
+        raise _problem(
+            shown, None, "", f"file is {size:,} bytes; expected at most {MAX_FILE_BYTES:,} bytes for a content file"
+        )
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _problem(shown, None, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    except OSError as exc:
+        raise _problem(shown, None, "", f"cannot read file: {exc.strerror}") from None
+    return parse_yaml(text, shown)
+
+
+def parse_yaml(text: str, file: Path) -> YamlDoc:
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        detail = exc.problem or "invalid YAML"
+        if "\t" in text and mark is not None and "tab" in str(detail).lower():
+            detail = "a tab character is used for indentation; YAML needs spaces"
+        raise _problem(file, mark, "", f"YAML syntax error: {detail}") from None
+    except yaml.YAMLError as exc:
+        raise _problem(file, None, "", f"YAML syntax error: {exc}") from None
+    finally:
+        loader.dispose()
+
+    marks: dict[Path_, tuple[int, int]] = {}
+    key_marks: dict[Path_, tuple[int, int]] = {}
+    seen: set[int] = set()
+
+    def pos(node: yaml.Node) -> tuple[int, int]:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def convert(node: yaml.Node, path: Path_) -> Any:
+        if id(node) in seen:
+            raise _problem(file, node.start_mark, format_path(path), "YAML aliases (*name) are not allowed in content files; write the value out")
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise _problem(file, node.start_mark, format_path(path), f"file has more than {MAX_NODES:,} values")
+        marks[path] = pos(node)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _problem(file, key_node.start_mark, format_path(path), "a key must be plain text")
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _problem(file, key_node.start_mark, format_path(path), "YAML merge keys (<<) are not allowed")
+                key = key_node.value
+                child = (*path, key)
+                if key in out:
+                    raise _problem(file, key_node.start_mark, format_path(child), f"key '{key}' appears twice in the same block")
+                key_marks[child] = pos(key_node)
+                out[key] = convert(value_node, child)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        if node.style is None and _NULL.match(node.value):
+            return None
+        return node.value
+
+    data = convert(root, ()) if root is not None else None
+    return YamlDoc(file=file, data=data, marks=marks, key_marks=key_marks)

@@ -1,0 +1,328 @@
+"""Drawing primitives shared by every document: fonts, checked text, fitting, QR, marks.
+
+Rules enforced here, once, for all renderers:
+- fonts are TrueType files, embedded and subset; the canvas starts in our font, so no
+  unembedded standard font (Helvetica) is ever referenced;
+- every string is NFC-normalised and each character checked against the font that will
+  draw it (reportlab would silently draw a box);
+- content text is escaped before it reaches Paragraph markup;
+- text shrinks within its size range to fit its box, and fails naming the field if it
+  cannot: never clipped silently;
+- PDFs are deterministic (invariant=1) and ask viewers not to scale when printing.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+from xml.sax.saxutils import escape
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+
+from ..errors import RenderError
+
+
+@dataclass(frozen=True)
+class FontSet:
+    regular: str  # reportlab font names
+    bold: str
+    files: tuple[Path, Path]
+
+
+@functools.lru_cache(maxsize=None)
+def _register(path: str) -> str:
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+    name = f"NK-{Path(path).stem}-{digest}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, path))
+    return name
+
+
+def register_fonts(regular: Path, bold: Path) -> FontSet:
+    r, b = _register(str(regular)), _register(str(bold))
+    from reportlab.pdfbase.pdfmetrics import registerFontFamily
+    registerFontFamily(r, normal=r, bold=b, italic=r, boldItalic=b)
+    registerFontFamily(b, normal=b, bold=b, italic=b, boldItalic=b)
+    return FontSet(regular=r, bold=b, files=(regular, bold))
+
+
+def missing_glyphs(text: str, font_name: str) -> list[str]:
+    font = pdfmetrics.getFont(font_name)
+    cmap = font.face.charToGlyph
+    return sorted({ch for ch in text if ch not in "\n\t" and ord(ch) not in cmap})
+
+
+def checked(text: str, font_name: str, field: str) -> str:
+    """NFC-normalise and check every character against the font."""
+    text = unicodedata.normalize("NFC", text)
+    missing = missing_glyphs(text, font_name)
+    if missing:
+        shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
+        face = pdfmetrics.getFont(font_name).face.name.decode("latin-1", "replace") if isinstance(
+            pdfmetrics.getFont(font_name).face.name, bytes) else font_name
+        raise RenderError(f"the font {face} has no glyph for {shown}", field=field)
+    return text
+
+
+def new_canvas(buf: io.BytesIO, pagesize: tuple[float, float], fonts: FontSet, *, title: str,
+               author: str, subject: str, lang: str) -> Canvas:
+    c = Canvas(buf, pagesize=pagesize, invariant=1, pageCompression=1,
+               initialFontName=fonts.regular, initialFontSize=10, lang=lang)
+    c.setTitle(title)
+    c.setAuthor(author)
+    c.setSubject(subject)
+    c.setCreator("nødkit")
+    c.setProducer("nødkit (reportlab)")
+    c.setViewerPreference("PrintScaling", "None")
+    c.setViewerPreference("DisplayDocTitle", "true")
+    return c
+
+
+def colour(value: str):
+    return HexColor(value)
+
+
+# --- text that fits -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Size:
+    max: float
+    min: float
+
+    def at(self, scale: float) -> float:
+        return round(self.min + (self.max - self.min) * scale, 2)
+
+
+class Text:
+    """A piece of text for a box: what it says, which field it is, how it is styled."""
+
+    def __init__(self, text: str, field: str, size: Size, *, bold: bool = False, colour: str = "#000000",
+                 space_before: float = 0, space_after: float = 0, leading: float = 1.18,
+                 bullet: str | None = None, indent: float = 0, markup: str | None = None,
+                 align: int = 0):
+        self.text, self.field, self.size, self.bold = text, field, size, bold
+        self.colour, self.space_before, self.space_after = colour, space_before, space_after
+        self.leading, self.bullet, self.indent, self.markup, self.align = leading, bullet, indent, markup, align
+
+    def flowable(self, fonts: FontSet, scale: float) -> Paragraph:
+        font = fonts.bold if self.bold else fonts.regular
+        size = self.size.at(scale)
+        body = self.markup if self.markup is not None else escape(checked(self.text, font, self.field))
+        style = ParagraphStyle(
+            name=self.field, fontName=font, fontSize=size, leading=size * self.leading,
+            textColor=HexColor(self.colour), spaceBefore=self.space_before * size,
+            spaceAfter=self.space_after * size, leftIndent=self.indent * size if self.bullet else 0,
+            bulletIndent=0, bulletFontName=fonts.bold, bulletFontSize=size, alignment=self.align,
+            splitLongWords=1, allowWidows=0,
+        )
+        bullet = escape(self.bullet) if self.bullet else None
+        para = Paragraph(body, style, bulletText=bullet)
+        para.nk_field = self.field  # type: ignore[attr-defined]
+        return para
+
+
+def unbroken(text: str) -> str:
+    """Keep a phone number or a date on one line (no-break spaces)."""
+    return text.replace(" ", "\u00a0")
+
+
+def rich(fonts: FontSet, parts: Sequence[tuple[str, bool]], field: str) -> str:
+    """Paragraph markup from (text, bold) pieces; every piece escaped and glyph-checked."""
+    out = []
+    for text, bold in parts:
+        safe = escape(checked(text, fonts.bold if bold else fonts.regular, field))
+        out.append(f"<b>{safe}</b>" if bold else safe)
+    return "".join(out)
+
+
+def stack_height(flowables: Sequence[Flowable], width: float) -> float:
+    total = 0.0
+    for i, f in enumerate(flowables):
+        _, h = f.wrap(width, 10_000)
+        total += h
+        if i:
+            total += f.getSpaceBefore()
+        if i < len(flowables) - 1:
+            total += f.getSpaceAfter()
+    return total
+
+
+def fit(build: Callable[[float], list[Flowable]], width: float, height: float, *, what: str) -> tuple[list[Flowable], float]:
+    """The largest scale (0..1, min..max sizes) at which the flowables fit the box."""
+    smallest = build(0.0)
+    if stack_height(smallest, width) > height + 0.01:
+        raise RenderError(_too_long(smallest, width, height, what), field=_tallest(smallest, width))
+    best, lo, hi = 0.0, 0.0, 1.0
+    full = build(1.0)
+    if stack_height(full, width) <= height:
+        return full, 1.0
+    for _ in range(10):
+        mid = (lo + hi) / 2
+        if stack_height(build(mid), width) <= height:
+            best, lo = mid, mid
+        else:
+            hi = mid
+    return build(best), best
+
+
+def _tallest(flowables: Sequence[Flowable], width: float) -> str:
+    tallest = max(flowables, key=lambda f: f.wrap(width, 10_000)[1])
+    if isinstance(tallest, Boxed):  # name the longest text inside the box, not the box
+        return _tallest(tallest.content, width - 2 * tallest.padding)
+    return getattr(tallest, "nk_field", "?")
+
+
+def _too_long(flowables, width, height, what) -> str:
+    need = stack_height(flowables, width)
+    return (f"too long to fit the {what} at the smallest allowed size "
+            f"(needs {need / mm:.0f} mm, has {height / mm:.0f} mm); shorten this text")
+
+
+def draw_stack(c: Canvas, flowables: Sequence[Flowable], x: float, top: float, width: float) -> float:
+    """Draw flowables downwards from `top`; returns the y where they end."""
+    y = top
+    for i, f in enumerate(flowables):
+        if i:
+            y -= f.getSpaceBefore()
+        _, h = f.wrap(width, 10_000)
+        f.drawOn(c, x, y - h)
+        y -= h
+        if i < len(flowables) - 1:
+            y -= f.getSpaceAfter()
+    return y
+
+
+# --- QR codes ---------------------------------------------------------------------------
+
+QUIET_MODULES = 4
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, box_size=1)
+    qr.add_data(data)
+    qr.make(fit=True)
+    return qr.get_matrix()
+
+
+def draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> float:
+    """A vector QR code whose outer size, quiet zone included, is `size`; returns the module size."""
+    matrix = qr_matrix(data)
+    n = len(matrix)
+    module = size / (n + 2 * QUIET_MODULES)
+    c.saveState()
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(x, y, size, size, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    path = c.beginPath()
+    for row, cells in enumerate(matrix):
+        col = 0
+        while col < n:
+            if cells[col]:
+                start = col
+                while col < n and cells[col]:
+                    col += 1
+                px = x + (QUIET_MODULES + start) * module
+                py = y + size - (QUIET_MODULES + row + 1) * module
+                path.rect(px, py, (col - start) * module, module)
+            else:
+                col += 1
+    c.drawPath(path, stroke=0, fill=1)
+    c.restoreState()
+    return module
+
+
+# --- marks ---------------------------------------------------------------------------------
+
+def watermark(c: Canvas, text: str, fonts: FontSet, page: tuple[float, float], colour_hex: str) -> None:
+    """Diagonal "example" text across the page, drawn over everything but see-through."""
+    w, h = page
+    text = checked(text, fonts.bold, "watermark")
+    c.saveState()
+    c.translate(w / 2, h / 2)
+    c.rotate(54.7 if h > w else 35)
+    size = min(w, h) / 10
+    while pdfmetrics.stringWidth(text, fonts.bold, size) > 0.7 * (w * w + h * h) ** 0.5 and size > 8:
+        size *= 0.95
+    c.setFont(fonts.bold, size)
+    c.setFillColor(HexColor(colour_hex))
+    c.setFillAlpha(0.35)
+    c.drawCentredString(0, -size / 3, text)
+    c.restoreState()
+
+
+class Boxed(Flowable):
+    """A framed group: a dark heading bar, then content, inside a rule border.
+
+    The heading bar is black with white text and the box also has a text heading, so
+    meaning never rests on colour (black-and-white office printers).
+    """
+
+    def __init__(self, heading: Paragraph | None, content: Sequence[Flowable], *, padding: float,
+                 border: float, bar: str = "#000000", space_after: float = 0):
+        super().__init__()
+        self.heading, self.content = heading, list(content)
+        self.padding, self.border, self.bar = padding, border, bar
+        self.spaceAfter = space_after
+        self.nk_field = getattr(content[0], "nk_field", "?") if content else "?"
+
+    def wrap(self, avail_width, avail_height):
+        inner = avail_width - 2 * self.padding
+        self._w = avail_width
+        self._hh = (self.heading.wrap(inner, 10_000)[1] + 2 * self.padding * 0.6) if self.heading else 0
+        self._ch = stack_height(self.content, inner)
+        self._h = self._hh + self._ch + 2 * self.padding
+        return avail_width, self._h
+
+    def draw(self):
+        c = self.canv
+        w, h, p = self._w, self._h, self.padding
+        if self.heading:
+            c.setFillColor(HexColor(self.bar))
+            c.rect(0, h - self._hh, w, self._hh, stroke=0, fill=1)
+            self.heading.drawOn(c, p, h - self._hh + p * 0.6)
+        draw_stack(c, self.content, p, h - self._hh - p, w - 2 * p)
+        c.setLineWidth(self.border)
+        c.setStrokeColor(HexColor(self.bar))
+        c.rect(self.border / 2, self.border / 2, w - self.border, h - self.border, stroke=1, fill=0)
+
+
+class NumberRow(Flowable):
+    """A label on the left, a big phone number right-aligned on the same row.
+
+    The number never wraps; the label wraps in whatever width the number leaves.
+    """
+
+    def __init__(self, label: Paragraph, number: str, font: str, size: float, field: str,
+                 space_after: float = 0):
+        super().__init__()
+        self.label, self.number, self.font, self.size = label, number, font, size
+        self.nk_field = field
+        self.spaceAfter = space_after
+
+    def wrap(self, avail_width, avail_height):
+        self._nw = pdfmetrics.stringWidth(self.number, self.font, self.size)
+        label_w = max(avail_width - self._nw - 3 * mm, 10 * mm)
+        self._lh = self.label.wrap(label_w, 10_000)[1]
+        self._w = avail_width
+        self._h = max(self._lh, self.size * 1.1)
+        return avail_width, self._h
+
+    def draw(self):
+        c = self.canv
+        self.label.drawOn(c, 0, (self._h - self._lh) / 2)
+        c.setFont(self.font, self.size)
+        c.setFillColorRGB(0, 0, 0)
+        c.drawRightString(self._w, (self._h - self.size * 0.72) / 2, self.number)
