@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -62,7 +63,7 @@ class BuildResult:
 
 def documents(project: Project) -> list[str]:
     """Every document id a unit can get, in print order."""
-    return sorted(project.layouts.posters)
+    return list(project.layouts.documents)
 
 
 def load_project(content_dir: Path, layout_dirs: list[Path]) -> Project:
@@ -133,16 +134,21 @@ def _layout_fingerprint(layouts: Layouts) -> dict[str, str]:
 
 def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str]) -> bytes:
     from .render.base import register_fonts
-    from .render.poster import render_poster
     from .resolve import kit_version, resolve_kit
 
     content, layouts = project.content, project.layouts
     unit = content.unit(job.unit)
     version = kit_version(content, unit, fingerprint)
-    layout = layouts.posters[job.document]
-    kit = resolve_kit(content, unit, job.lang, as_of, version=version, maintenance_count=layout.maintenance_dates)
+    spec = layouts.documents[job.document]
+    count = getattr(spec.layout, "maintenance_dates", 6)
+    kit = resolve_kit(content, unit, job.lang, as_of, version=version, maintenance_count=count)
     fonts = register_fonts(layouts.theme_fonts["regular"], layouts.theme_fonts["bold"])
-    return render_poster(kit, layout, fonts)
+    return _renderer(spec.renderer)(kit, spec.layout, fonts)
+
+
+def _renderer(target: str):
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module, package=__package__), name)
 
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")

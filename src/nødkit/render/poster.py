@@ -21,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from ..errors import RenderError
-from ..layout import PosterLayout
+from ..layout.poster import PosterLayout
 from ..resolve import ContactView, Kit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 

@@ -19,27 +19,16 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.units import cm, inch, mm
 
-from .content.load import validate_doc
-from .content.models import Base
-from .content.yamlfile import read_yaml
-from .errors import ContentError, Location, Problem
+from ..content.load import validate_doc
+from ..content.models import Base
+from ..content.yamlfile import read_yaml
+from ..errors import ContentError, Location, Problem
 
 SAFE_AREA = 10 * mm
 PAGE_SIZES = {"A3": A3, "A4": A4}
 _UNITS = {"mm": mm, "cm": cm, "in": inch, "pt": 1.0}
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-# Smallest sizes (pt) a poster may print at, by paper size: DESIGN.md §4.
-POSTER_MINIMUMS = {
-    "A3": {"title": 60, "step": 20, "number": 28, "text": 14, "footer": 9},
-    "A4": {"title": 40, "step": 14, "number": 20, "text": 9, "footer": 7},
-}
-POSTER_ROLES = {
-    "title": "title", "summary": "text", "heading": "text", "step": "step", "number": "number",
-    "contact": "text", "body": "text", "footer": "footer",
-}
-
 
 def _length(value: Any) -> float:
     if isinstance(value, str):
@@ -83,40 +72,6 @@ class SizeRange(Base):
         return self
 
 
-class PosterSizes(Base):
-    title: SizeRange
-    summary: SizeRange
-    heading: SizeRange
-    step: SizeRange
-    number: SizeRange
-    contact: SizeRange
-    body: SizeRange
-    footer: SizeRange
-
-
-class PosterColours(Base):
-    band: Colour = "#000000"
-    band_text: Colour = "#FFFFFF"
-    ink: Colour = "#000000"
-    box: Colour = "#FFFFFF"
-    rule: Colour = "#000000"
-    watermark: Colour = "#9A9A9A"
-
-
-class PosterLayout(Base):
-    document: str
-    page: Page
-    margin: Length
-    gap: Length
-    band_height: Length
-    qr_size: Length
-    bottom_height: Length = Field(description="Height of the strip with the QR code and the fallback routes")
-    steps_width: float = Field(ge=0.3, le=0.7, description="Share of the width for the steps column")
-    maintenance_dates: int = Field(default=6, ge=0, le=12)
-    sizes: PosterSizes
-    colours: PosterColours = PosterColours()
-
-
 class Fonts(Base):
     regular: str
     bold: str
@@ -126,13 +81,60 @@ class Theme(Base):
     fonts: Fonts
 
 
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One document a unit can get: its id, its layout, and the function that draws it."""
+
+    id: str  # "poster-a3", used in file names, copies and the manifest
+    kind: str  # "poster", ...
+    layout: Any
+    file: Path  # the layout file it came from
+    renderer: str  # ".render.module:function", imported only when a PDF is drawn (keeps `check` fast)
+    order: int  # print order within a kit
+
+
 @dataclass
 class Layouts:
     roots: list[Path]  # first match wins: a user's folder before the defaults
     theme: Theme
     theme_fonts: dict[str, Path]  # role -> resolved font file
-    posters: dict[str, PosterLayout]  # document id -> layout
+    documents: dict[str, DocumentSpec]  # document id -> spec, in print order
     files: dict[str, Path]  # document id (or "theme") -> file it came from
+
+
+class LayoutReader:
+    """Reads layout files from the layouts folders and collects their problems."""
+
+    def __init__(self, roots: list[Path]):
+        self.roots = roots
+        self.problems: list[Problem] = []
+
+    def read(self, rel: str, model, *, required: bool = True):
+        """-> (model instance, YamlDoc, path) or None; problems are collected."""
+        path = find_file(self.roots, rel)
+        if path is None:
+            if required:
+                self.problems.append(Problem(Location(self.roots[0] / rel), "", "layout file not found"))
+            return None
+        return self.read_path(path, model)
+
+    def read_path(self, path: Path, model):
+        try:
+            doc = read_yaml(path)
+        except ContentError as exc:
+            self.problems.extend(exc.problems)
+            return None
+        parsed, found = validate_doc(doc, model, {})
+        self.problems.extend(found)
+        return (parsed, doc, path) if parsed is not None else None
+
+    def glob(self, pattern: str) -> list[Path]:
+        """Files matching `pattern` across the folders; a user's file hides a default of the same name."""
+        seen: dict[str, Path] = {}
+        for root in self.roots:
+            for path in sorted(root.glob(pattern)):
+                seen.setdefault(path.relative_to(root).as_posix(), path)
+        return [seen[k] for k in sorted(seen)]
 
 
 def find_file(roots: list[Path], rel: str) -> Path | None:
@@ -168,67 +170,44 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def _loaders():
+    # Each document kind reads its own layout files. To add a kind: write
+    # layout/<kind>.py with a `documents(reader) -> list[DocumentSpec]` and list it here.
+    from . import poster
+    return [poster.documents]
+
+
 def load_layouts(roots: list[Path]) -> Layouts:
-    problems: list[Problem] = []
-
-    def read(rel: str, model):
-        path = find_file(roots, rel)
-        if path is None:
-            problems.append(Problem(Location(roots[0] / rel), "", "layout file not found"))
-            return None, None
-        try:
-            doc = read_yaml(path)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            return None, path
-        parsed, found = validate_doc(doc, model, {})
-        problems.extend(found)
-        return (parsed, doc), path
-
+    reader = LayoutReader(roots)
     theme_fonts: dict[str, Path] = {}
     files: dict[str, Path] = {}
-    result, path = read("theme.yaml", Theme)
     theme = None
-    if result and result[0]:
-        theme, doc = result
+    result = reader.read("theme.yaml", Theme)
+    if result:
+        theme, doc, path = result
         files["theme"] = path
         for role in ("regular", "bold"):
             name = getattr(theme.fonts, role)
             font = resolve_font(name, roots)
             if font is None:
-                problems.append(Problem(doc.location(("fonts", role)), f"fonts.{role}",
-                                        f"font file {name!r} not found in the layouts folder (fonts/) or among reportlab's fonts"))
+                reader.problems.append(Problem(
+                    doc.location(("fonts", role)), f"fonts.{role}",
+                    f"font file {name!r} not found in the layouts folder (fonts/) or among reportlab's fonts; "
+                    f"a font path must stay inside the layouts folder"))
             else:
                 theme_fonts[role] = font
 
-    posters: dict[str, PosterLayout] = {}
-    for rel in ("poster-a3.yaml", "poster-a4.yaml"):
-        result, path = read(rel, PosterLayout)
-        if not result or not result[0]:
-            continue
-        layout, doc = result
-        problems.extend(_check_poster(layout, doc))
-        posters[layout.document] = layout
-        files[layout.document] = path
+    specs: list[DocumentSpec] = []
+    for loader in _loaders():
+        specs.extend(loader(reader))
+    documents: dict[str, DocumentSpec] = {}
+    for spec in sorted(specs, key=lambda s: (s.order, s.id)):
+        if spec.id in documents:
+            reader.problems.append(Problem(Location(spec.file), "document",
+                                           f"document id '{spec.id}' is also used by {documents[spec.id].file}"))
+        documents[spec.id] = spec
+        files[spec.id] = spec.file
 
-    if problems:
-        raise ContentError(problems)
-    return Layouts(roots=roots, theme=theme, theme_fonts=theme_fonts, posters=posters, files=files)
-
-
-def _check_poster(layout: PosterLayout, doc) -> list[Problem]:
-    problems = []
-    if layout.margin < SAFE_AREA - 1e-6:
-        problems.append(Problem(doc.location(("margin",)), "margin",
-                                f"{layout.margin / mm:.1f}mm is inside the 10mm edge printers cannot print; expected at least 10mm"))
-    if layout.qr_size < 40 * mm - 1e-6:
-        problems.append(Problem(doc.location(("qr_size",)), "qr_size",
-                                f"{layout.qr_size / mm:.1f}mm; a poster's QR code must be at least 40mm"))
-    minimums = POSTER_MINIMUMS[layout.page.size]
-    for name, role in POSTER_ROLES.items():
-        rng: SizeRange = getattr(layout.sizes, name)
-        if rng.min < minimums[role]:
-            problems.append(Problem(doc.location(("sizes", name, "min")), f"sizes.{name}.min",
-                                    f"{rng.min:g}pt is below the print rule for {layout.page.size} "
-                                    f"({role} at least {minimums[role]}pt)"))
-    return problems
+    if reader.problems:
+        raise ContentError(reader.problems)
+    return Layouts(roots=roots, theme=theme, theme_fonts=theme_fonts, documents=documents, files=files)
