@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import __version__
-from .content.load import CONTACTS_FILE, PLANS_DIR, UNITS_FILE, Content
+from .content.load import CONTACTS_FILE, PLANS_DIR, Content
 from .content.models import Bullets, Contact, Plan, Unit
 from .content.yamlfile import format_path
 from .errors import ContentError, Problem
@@ -98,7 +98,10 @@ class Kit:
     as_of: dt.date
     as_of_text: str
     kit_version: str
-    extra: dict[str, Any] = field(default_factory=dict)
+    copies: dict[str, int] = field(default_factory=dict)  # document id -> copies the unit asked for (default 1)
+
+    def copies_of(self, document: str) -> int:
+        return self.copies.get(document, 1)
 
     def _(self, msgid: str) -> str:
         return self.words.gettext(msgid)
@@ -246,6 +249,7 @@ def resolve_kit(content: Content, unit: Unit, lang: str, as_of: dt.date, *, vers
         editor=plan.revision.editor,
         as_of=as_of, as_of_text=words.date_long(as_of),
         kit_version=version,
+        copies=dict(unit.copies),
     )
     if texts.problems:
         raise ContentError(_unique(texts.problems))
@@ -303,5 +307,3 @@ def _walk(value, path):
         for i, item in enumerate(value):
             yield from _walk(item, (*path, i))
 
-
-UNITS = UNITS_FILE  # re-exported for check.py
