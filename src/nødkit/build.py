@@ -58,6 +58,7 @@ class BuildResult:
     written: list[dict] = field(default_factory=list)
     unchanged: list[dict] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    reprint: list[dict] = field(default_factory=list)  # new, or what they show changed since the last build
     manifest: Path | None = None
 
 
@@ -132,9 +133,16 @@ def _layout_fingerprint(layouts: Layouts) -> dict[str, str]:
     return {k: hashlib.sha256(Path(v).read_bytes()).hexdigest() for k, v in sorted(files.items())}
 
 
-def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str]) -> bytes:
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    inputs: str  # hash of what the document shows, except the printed date and kit version
+    version: str  # the unit's kit version printed on it
+
+
+def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str]) -> Rendered:
     from .render.base import register_fonts
-    from .resolve import kit_version, resolve_kit
+    from .resolve import TrackedKit, kit_version, resolve_kit
 
     content, layouts = project.content, project.layouts
     unit = content.unit(job.unit)
@@ -143,7 +151,27 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
     count = getattr(spec.layout, "maintenance_dates", 6)
     kit = resolve_kit(content, unit, job.lang, as_of, version=version, maintenance_count=count)
     fonts = register_fonts(layouts.theme_fonts["regular"], layouts.theme_fonts["bold"])
-    return _renderer(spec.renderer)(kit, spec.layout, fonts)
+    tracked = TrackedKit(kit)
+    pdf = _renderer(spec.renderer)(tracked, spec.layout, fonts)
+    # What this document depends on: the kit fields its renderer read, its layout, the fonts,
+    # the translations and nødkit itself. The reprint list compares these, so a change to a
+    # leader's phone flags the documents that print it, not every document of the unit.
+    inputs = {
+        "fields": tracked.used(),
+        "layout": fingerprint.get(job.document, ""),
+        "theme": fingerprint.get("theme", ""),
+        "fonts": [fingerprint.get("font:regular", ""), fingerprint.get("font:bold", "")],
+        "catalogue": _catalogue_hash(job.lang),
+        "nodkit": __version__,
+    }
+    blob = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return Rendered(pdf, hashlib.sha256(blob).hexdigest()[:16], version)
+
+
+def _catalogue_hash(lang: str) -> str:
+    from .i18n import catalogue_path
+    path = catalogue_path(lang)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
 def _renderer(target: str):
@@ -160,9 +188,9 @@ def count_pages(pdf: bytes) -> int:
 
 
 def render_all(project: Project, jobs: list[Job], as_of: dt.date,
-               progress: Callable[[Job], None] | None = None) -> dict[Job, bytes]:
+               progress: Callable[[Job], None] | None = None) -> dict[Job, Rendered]:
     fingerprint = _layout_fingerprint(project.layouts)
-    results: dict[Job, bytes] = {}
+    results: dict[Job, Rendered] = {}
     failures: list[str] = []
     content_problems: list[Problem] = []
     for job in jobs:
@@ -224,7 +252,7 @@ def read_manifest(out: Path) -> dict:
         return {}
 
 
-def write_outputs(out: Path, rendered: dict[Job, bytes], as_of: dt.date, project: Project,
+def write_outputs(out: Path, rendered: dict[Job, Rendered], as_of: dt.date, project: Project,
                   full: bool) -> BuildResult:
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -241,17 +269,22 @@ def write_outputs(out: Path, rendered: dict[Job, bytes], as_of: dt.date, project
         if not full:  # a partial build (--unit/--lang) keeps the other units' entries
             entries = {p: e for p, e in old.items() if (out / p).is_file()}
         try:
-            for job, pdf in rendered.items():
+            for job, done in rendered.items():
+                pdf = done.pdf
                 digest = hashlib.sha256(pdf).hexdigest()
                 entry = {"path": job.path, "unit": job.unit, "document": job.document, "lang": job.lang,
-                         "pages": count_pages(pdf), "sha256": digest, "bytes": len(pdf)}
+                         "pages": count_pages(pdf), "sha256": digest, "bytes": len(pdf), "inputs": done.inputs,
+                         "kit_version": done.version}
                 target = out / job.path
-                same = old.get(job.path, {}).get("sha256") == digest and target.is_file()
+                before = old.get(job.path)
+                same = before is not None and before.get("sha256") == digest and target.is_file()
                 if not same:
                     atomic_write(target, pdf)
                     result.written.append(entry)
                 else:
                     result.unchanged.append(entry)
+                if before is None or before.get("inputs") != done.inputs:
+                    result.reprint.append(entry)
                 entries[job.path] = entry
             if full:  # documents this content no longer makes
                 for path in sorted(set(old) - set(entries)):
@@ -266,6 +299,10 @@ def write_outputs(out: Path, rendered: dict[Job, bytes], as_of: dt.date, project
                 "files": [entries[p] for p in sorted(entries)],
             }
             atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            from .preview import write_preview
+            units = [{"id": u.id, "name": u.name, "example": u.example} for u in project.content.units]
+            write_preview(out, manifest, units, {e["path"] for e in result.written}, result.reprint,
+                          result.removed, atomic_write)
         except OSError as exc:
             raise BuildError(f"writing to {out} failed: {exc.strerror or exc}; files already in place are "
                              f"complete, the manifest was not updated") from None

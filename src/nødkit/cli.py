@@ -116,7 +116,9 @@ def build(content_dir, layouts_dir, out_dir, units, langs, as_of) -> None:
     result = write_outputs(out_dir, rendered, day, project, full=not units and not langs)
     click.echo(f"wrote {len(result.written)}, unchanged {len(result.unchanged)}"
                + (f", removed {len(result.removed)}" if result.removed else "")
-               + f"  →  {out_dir}/ ({result.manifest.name})")
+               + f"  →  {out_dir}/ (manifest.json, index.html)")
+    from .preview import REPRINT
+    click.echo((out_dir / REPRINT).read_text("utf-8").rstrip())
 
 
 @main.command(context_settings=CONTEXT)

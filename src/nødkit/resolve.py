@@ -107,6 +107,28 @@ class Kit:
         return self.words.gettext(msgid)
 
 
+class TrackedKit:
+    """A Kit that remembers which fields a renderer read (for the reprint list)."""
+
+    # printed on every document but not a reason to reprint one
+    _NOT_INPUTS = frozenset({"kit_version", "as_of", "as_of_text", "words", "_", "extra"})
+
+    def __init__(self, kit: Kit):
+        object.__setattr__(self, "_kit", kit)
+        object.__setattr__(self, "_used", {"lang"})
+
+    def __getattr__(self, name: str):
+        value = getattr(self._kit, name)
+        if name == "copies_of":  # a method reading `copies` on the real kit
+            self._used.add("copies")
+        elif name not in self._NOT_INPUTS:
+            self._used.add(name)
+        return value
+
+    def used(self) -> dict[str, str]:
+        return {name: repr(getattr(self._kit, name)) for name in sorted(self._used)}
+
+
 class _Texts:
     """Picks a language from language-tagged texts, collecting what is missing."""
 

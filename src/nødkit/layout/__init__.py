@@ -173,8 +173,8 @@ def _inside(path: Path, root: Path) -> bool:
 def _loaders():
     # Each document kind reads its own layout files. To add a kind: write
     # layout/<kind>.py with a `documents(reader) -> list[DocumentSpec]` and list it here.
-    from . import poster
-    return [poster.documents]
+    from . import plan, poster
+    return [poster.documents, plan.documents]
 
 
 def load_layouts(roots: list[Path]) -> Layouts:
