@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 from . import __version__
 from .content.load import UNITS_FILE, Content, load_content
 from .errors import BuildError, ContentError, Location, NodkitError, Problem, RenderError
-from .i18n import has_catalogue
+from .i18n import catalogue_path, has_catalogue, untranslated
 from .layout import Layouts, load_layouts
 
 MANIFEST = "manifest.json"
@@ -100,6 +100,14 @@ def _check_units_against_project(project: Project) -> None:
             if not has_catalogue(lang):
                 problems.append(Problem(doc.location(("units", i, "languages", j)), f"units[{i}].languages[{j}]",
                                         f"nødkit has no translation catalogue for '{lang}' (see docs/languages.md)"))
+    # no silent fallback to English for interface words either
+    used = sorted({lang for u in content.units for lang in content.languages(u) if has_catalogue(lang)})
+    for lang in used:
+        missing = untranslated(lang)
+        if missing:
+            problems.append(Problem(Location(catalogue_path(lang)), "msgstr",
+                                    f"{len(missing)} interface words have no '{lang}' translation: "
+                                    f"{', '.join(repr(m) for m in missing[:5])}"))
     if problems:
         raise ContentError(problems)
 
@@ -245,6 +253,22 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _write_calendars(out: Path, project: Project, as_of: dt.date) -> list[dict]:
+    """One iCalendar file of planned downtime per plan (same dates as the posters)."""
+    from .ical import plan_calendar
+    written = []
+    for plan in project.content.plans.values():
+        data = plan_calendar(project.content, plan, as_of)
+        if data is None:
+            continue
+        path = f"calendar/{plan.id}.ics"
+        target = out / path
+        if not (target.is_file() and target.read_bytes() == data):
+            atomic_write(target, data)
+        written.append({"path": path, "plan": plan.id, "sha256": hashlib.sha256(data).hexdigest()})
+    return written
+
+
 def read_manifest(out: Path) -> dict:
     try:
         return json.loads((out / MANIFEST).read_text("utf-8"))
@@ -292,11 +316,13 @@ def write_outputs(out: Path, rendered: dict[Job, Rendered], as_of: dt.date, proj
                     if stale.is_file() and out.resolve() in stale.parents:
                         stale.unlink()
                         result.removed.append(path)
+            calendars = _write_calendars(out, project, as_of)
             manifest = {
                 "nodkit": __version__,
                 "as_of": as_of.isoformat(),
                 "content": str(project.content.root),
                 "files": [entries[p] for p in sorted(entries)],
+                "calendars": calendars,
             }
             atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
             from .preview import write_preview

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from .build import Project
 from .content.load import CONTACTS_FILE, PLANS_DIR, UNITS_FILE
 from .errors import ContentError, Problem
-from .i18n import untranslated
 from .resolve import resolve_kit
 
 
@@ -55,10 +54,4 @@ def warnings(project: Project) -> list[Problem]:
         out.append(Problem(content.docs[UNITS_FILE].location(("units",)), "units",
                            f"{len(examples)} example unit(s) ({', '.join(examples)}) print with an "
                            f"'example – not for use' watermark; replace them with your own units"))
-    langs = sorted({lang for u in content.units for lang in content.languages(u)})
-    for lang in langs:
-        missing = untranslated(lang)
-        if missing:
-            out.append(Problem(content.root, "", f"{len(missing)} words have no '{lang}' translation "
-                                                 f"and print in English: {', '.join(missing[:5])}"))
     return out

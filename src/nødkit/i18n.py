@@ -60,13 +60,25 @@ def untranslated(lang: str) -> list[str]:
     return [m.id for m in catalog if m.id and not m.string and not m.fuzzy]
 
 
+def regional_locale(lang: str, region: str) -> Locale:
+    """The language as written in the organisation's country, where CLDR knows it.
+
+    English in Denmark (en_DK) writes "8 September 2022" and "15:30", as staff there
+    expect; plain "en" would give the US "September 8, 2022".
+    """
+    try:
+        return Locale.parse(f"{lang}_{region}")
+    except (ValueError, LookupError):
+        return Locale.parse(lang)
+
+
 class Words:
     """gettext for one language, plus babel formatting for its locale."""
 
     def __init__(self, lang: str, region: str):
         self.lang = lang
         self.region = region
-        self.locale = Locale.parse(lang)
+        self.locale = regional_locale(lang, region)
         self._t = translations(lang)
 
     def gettext(self, msgid: str) -> str:
