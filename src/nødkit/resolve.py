@@ -265,7 +265,7 @@ def resolve_kit(content: Content, unit: Unit, lang: str, as_of: dt.date, *, vers
         maintenance_days=days,
         sections=tuple(sections),
         prepared_by=P(plan.revision.prepared_by, "revision", "prepared_by"),
-        approved_by=plan.revision.approved_by,
+        approved_by=P(plan.revision.approved_by, "revision", "approved_by"),
         approved_on=words.date_long(plan.revision.approved_on),
         last_updated=words.date_long(plan.revision.last_updated),
         editor=plan.revision.editor,
