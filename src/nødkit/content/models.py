@@ -283,7 +283,7 @@ class Maintenance(Base):
 
 class Revision(Base):
     prepared_by: Text
-    approved_by: Plain
+    approved_by: Text
     approved_on: dt.date
     last_updated: dt.date
     editor: Plain
