@@ -24,6 +24,7 @@ from .content.load import UNITS_FILE, Content, load_content
 from .errors import BuildError, ContentError, Location, NodkitError, Problem, RenderError
 from .i18n import catalogue_path, has_catalogue, untranslated
 from .layout import Layouts, load_layouts
+from .layout.sheets import check_units as check_sheet_units, unit_gets
 
 MANIFEST = "manifest.json"
 LOCK = ".nodkit-build.lock"
@@ -108,6 +109,7 @@ def _check_units_against_project(project: Project) -> None:
             problems.append(Problem(Location(catalogue_path(lang)), "msgstr",
                                     f"{len(missing)} interface words have no '{lang}' translation: "
                                     f"{', '.join(repr(m) for m in missing[:5])}"))
+    problems += check_sheet_units(project.layouts.documents, content)
     if problems:
         raise ContentError(problems)
 
@@ -128,7 +130,8 @@ def plan_jobs(project: Project, units: Iterable[str] = (), langs: Iterable[str] 
             if langs and lang not in langs:
                 continue
             for document in documents(project):
-                jobs.append(Job(unit.id, document, lang))
+                if unit_gets(unit, project.layouts.documents[document]):
+                    jobs.append(Job(unit.id, document, lang))
     if not jobs:
         raise ContentError([Problem(Location(content.root / UNITS_FILE), "--lang",
                                     f"no unit asks for language(s) {', '.join(langs)}; nothing to build")])

@@ -332,6 +332,9 @@ class Unit(Base):
     languages: list[Lang] = []
     copies: dict[Id, Annotated[int, Field(ge=0, le=100)]] = Field(
         default={}, description="Copies per document id (e.g. poster-a3: 2); documents not named get 1.")
+    sheets: list[Id] | None = Field(
+        default=None, description="Registration sheet kinds this unit gets (e.g. [haendelseslog, medicingivning]); "
+                                  "left out: every kind in layouts/sheets/.")
     example: bool = False
 
 

@@ -174,7 +174,9 @@ def _loaders():
     # Each document kind reads its own layout files. To add a kind: write
     # layout/<kind>.py with a `documents(reader) -> list[DocumentSpec]` and list it here.
     from . import plan, poster
-    return [poster.documents, plan.documents]
+    from . import cards
+    from . import sheets
+    return [poster.documents, plan.documents, cards.documents, sheets.documents]
 
 
 def load_layouts(roots: list[Path]) -> Layouts:
