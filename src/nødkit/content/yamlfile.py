@@ -58,8 +58,23 @@ def format_path(path: Path_) -> str:
 
 
 def _problem(file: Path, mark: yaml.Mark | None, field: str, message: str) -> ContentError:
-    loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+    # a problem of the file as a whole (too large, unreadable) is reported at its start
+    loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
     return ContentError([Problem(loc, field, message)])
+
+
+_ALIAS_TAG = "tag:nodkit,2024:alias"
+
+
+class _Loader(yaml.SafeLoader):
+    """A SafeLoader that composes an alias (*name) as a marker node where it is used instead of
+    sharing the anchored node: nothing can expand it, and the error names the alias's own line."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            return yaml.ScalarNode(_ALIAS_TAG, f"*{event.anchor}", event.start_mark, event.end_mark)
+        return super().compose_node(parent, index)
 
 
 def read_yaml(file: Path, *, display: Path | str | None = None) -> YamlDoc:
@@ -76,20 +91,24 @@ def read_yaml(file: Path, *, display: Path | str | None = None) -> YamlDoc:
     try:
         text = file.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _problem(shown, None, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+        before = exc.object[:exc.start]
+        line, column = before.count(b"\n") + 1, exc.start - before.rfind(b"\n")
+        raise ContentError([Problem(Location(shown, line, column), "",
+                                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
     except OSError as exc:
         raise _problem(shown, None, "", f"cannot read file: {exc.strerror}") from None
     return parse_yaml(text, shown)
 
 
 def parse_yaml(text: str, file: Path) -> YamlDoc:
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = exc.problem or "invalid YAML"
-        if "\t" in text and mark is not None and "tab" in str(detail).lower():
+        # PyYAML says "found character '\t' that cannot start any token"
+        if "\t" in text and mark is not None and ("tab" in str(detail).lower() or "'\\t'" in str(detail)):
             detail = "a tab character is used for indentation; YAML needs spaces"
         raise _problem(file, mark, "", f"YAML syntax error: {detail}") from None
     except yaml.YAMLError as exc:
@@ -105,7 +124,7 @@ def parse_yaml(text: str, file: Path) -> YamlDoc:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
     def convert(node: yaml.Node, path: Path_) -> Any:
-        if id(node) in seen:
+        if id(node) in seen or node.tag == _ALIAS_TAG:
             raise _problem(file, node.start_mark, format_path(path), "YAML aliases (*name) are not allowed in content files; write the value out")
         seen.add(id(node))
         if len(seen) > MAX_NODES:
