@@ -467,10 +467,6 @@ def test_other_municipality_shows_its_own_facts(other_kit, unit, document):
                 assert all(c["size"] >= rule["number"] - 0.01 and "Bold" in c["fontname"] for c in ink_chars(m))
 
 
-@pytest.mark.xfail(strict=True, reason="render bug (render/base.py NumberRow.wrap): the label beside a big number "
-                                       "gets whatever width the number leaves, down to 10 mm, and Paragraph then "
-                                       "breaks words mid-word: 'Botilbud B|akkehuset' on lindely/poster-a3, "
-                                       "'Lede|r: So|fie Mark' on engbo/poster-a4")
 def test_unit_block_names_never_break_inside_a_word(default_kit, other_kit):
     broken = []
     for content, kit in ((CONTENT, default_kit), (OTHER, other_kit)):

@@ -302,7 +302,9 @@ class Boxed(Flowable):
 class NumberRow(Flowable):
     """A label on the left, a big phone number right-aligned on the same row.
 
-    The number never wraps; the label wraps in whatever width the number leaves.
+    The number never wraps. The label wraps beside it, but never inside a word: when a
+    word of the label does not fit beside the number, the label takes the full width
+    and the number goes on the line below it.
     """
 
     def __init__(self, label: Paragraph, number: str, font: str, size: float, field: str,
@@ -312,17 +314,31 @@ class NumberRow(Flowable):
         self.nk_field = field
         self.spaceAfter = space_after
 
+    def _longest_word(self) -> float:
+        style = self.label.style
+        words = self.label.getPlainText().split()
+        return max((pdfmetrics.stringWidth(w, style.fontName, style.fontSize) for w in words), default=0)
+
     def wrap(self, avail_width, avail_height):
         self._nw = pdfmetrics.stringWidth(self.number, self.font, self.size)
-        label_w = max(avail_width - self._nw - 3 * mm, 10 * mm)
-        self._lh = self.label.wrap(label_w, 10_000)[1]
+        label_w = avail_width - self._nw - 3 * mm
+        self._stacked = label_w < self._longest_word() + 1
+        if self._stacked:
+            self._lh = self.label.wrap(avail_width, 10_000)[1]
+            self._h = self._lh + self.size * 1.1
+        else:
+            self._lh = self.label.wrap(label_w, 10_000)[1]
+            self._h = max(self._lh, self.size * 1.1)
         self._w = avail_width
-        self._h = max(self._lh, self.size * 1.1)
         return avail_width, self._h
 
     def draw(self):
         c = self.canv
-        self.label.drawOn(c, 0, (self._h - self._lh) / 2)
         c.setFont(self.font, self.size)
         c.setFillColorRGB(0, 0, 0)
-        c.drawRightString(self._w, (self._h - self.size * 0.72) / 2, self.number)
+        if self._stacked:
+            self.label.drawOn(c, 0, self._h - self._lh)
+            c.drawRightString(self._w, self.size * 0.2, self.number)
+        else:
+            self.label.drawOn(c, 0, (self._h - self._lh) / 2)
+            c.drawRightString(self._w, (self._h - self.size * 0.72) / 2, self.number)
