@@ -190,3 +190,80 @@ def schema(kind, out_dir) -> None:
         return
     body = all_schemas[kind] if kind else all_schemas
     click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--organisation", "organisation", metavar="NAME", default=None,
+              help="The organisation's name (otherwise left as a placeholder).")
+@click.option("--lang", "lang", metavar="CODE", default="da", show_default=True,
+              help="Default language of the content texts.")
+@click.option("--region", "region", metavar="CC", default="DK", show_default=True,
+              help="Two-letter country of the phone numbers.")
+@click.option("--system", "system", metavar="NAME", default="Nexus", show_default=True,
+              help="The system whose outage the plan is for.")
+def init(directory, organisation, lang, region, system) -> None:
+    """Write a new content folder to fill in: every file, every field explained,
+    the values only you know marked "<<FILL IN: …>>". Refuses a folder that is not empty."""
+    import phonenumbers
+    from babel import Locale, UnknownLocaleError
+
+    from .i18n import has_catalogue
+    from .init import init_content
+    try:
+        Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        raise click.BadParameter(f"unknown language code {lang!r}; e.g. da or en", param_hint="--lang") from None
+    region = region.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise click.BadParameter(f"expected a two-letter country code such as DK, found {region!r}",
+                                 param_hint="--region")
+    result = init_content(directory, organisation=organisation, lang=lang, region=region, system=system)
+    for path in result.files:
+        click.echo(path)
+    if not has_catalogue(lang):
+        click.secho(f"warning: nødkit has no translation of its own words into '{lang}' yet; "
+                    f"see docs/languages.md", fg="yellow", err=True)
+    click.echo(f"\nNext: replace the {result.placeholders} \"<<FILL IN: …>>\" values, then\n"
+               f"  nødkit check --content {directory}\n"
+               f"  nødkit build --content {directory}\n"
+               f"The whole way: docs/adopt.md")
+
+
+@main.group(cls=_Group, context_settings=CONTEXT)
+def units() -> None:
+    """The units as a spreadsheet: export them for editing; units.xlsx/units.csv in the
+    content folder then replaces units.yaml."""
+
+
+@units.command("export", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_content_option
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def units_export(file, content_dir, force) -> None:
+    """Write the content's units to FILE (.xlsx or .csv), headed in the organisation's language."""
+    from .build import atomic_write
+    from .content.load import UNITS_SOURCES, load_content
+    from .content.spreadsheet import export_units
+    content_dir, _roots = _dirs(content_dir, None)
+    if file.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.BadParameter(f"expected a file name ending in .xlsx or .csv, found {file.name!r}",
+                                 param_hint="FILE")
+    if file.exists() and not force:
+        raise _ExportError(f"{file} exists; nothing was written (use --force to overwrite it)")
+    content = load_content(content_dir)
+    data = export_units(content, file)
+    try:
+        atomic_write(file, data)
+    except OSError as exc:
+        raise NodkitError(f"cannot write {file}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {len(content.units)} units to {file}")
+    others = [name for name in UNITS_SOURCES if (content_dir / name).exists()
+              and (content_dir / name).resolve() != file.resolve()]
+    if file.resolve().parent == content_dir.resolve() and file.name in UNITS_SOURCES and others:
+        click.echo(f"the units are now in {file.name} and {', '.join(others)}: delete the one you will "
+                   f"not keep (check and build refuse both)", err=True)
+
+
+class _ExportError(NodkitError):
+    exit_code = 2

@@ -16,11 +16,14 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ContentError, Location, Problem
 from .models import Contact, ContactsFile, Organisation, Plan, Unit, UnitsFile
+from .placeholders import find_placeholders
+from .spreadsheet import SHEET_FILES, read_units_sheet
 from .yamlfile import YamlDoc, format_path, read_yaml
 
 ORGANISATION_FILE = "organisation.yaml"
 CONTACTS_FILE = "contacts.yaml"
 UNITS_FILE = "units.yaml"
+UNITS_SOURCES = (UNITS_FILE, *SHEET_FILES)  # exactly one of them holds the units
 PLANS_DIR = "plans"
 
 
@@ -31,7 +34,9 @@ class Content:
     contacts: dict[str, Contact]
     plans: dict[str, Plan]
     units: list[Unit]
-    docs: dict[str, YamlDoc] = field(default_factory=dict)  # relative file name -> parsed file
+    # relative file name -> parsed file. The units document is always under UNITS_FILE, also
+    # when it was read from units.csv/.xlsx (its `.file` says which): other modules look it up there.
+    docs: dict[str, YamlDoc] = field(default_factory=dict)
 
     def unit(self, unit_id: str) -> Unit:
         return next(u for u in self.units if u.id == unit_id)
@@ -86,7 +91,8 @@ def problems_from_validation(doc: YamlDoc, exc: ValidationError, model: type[Bas
             problems.append(Problem(doc.location(loc, key=True), path, msg))
             continue
         if kind == "missing":
-            problems.append(Problem(doc.location(loc[:-1]), path, f"required field '{loc[-1]}' is missing"))
+            # at the key of the block that lacks the field ("revision:"), or a list item's first line
+            problems.append(Problem(doc.location(loc[:-1], key=True), path, f"required field '{loc[-1]}' is missing"))
             continue
         msg = err["msg"]
         if msg.startswith("Value error, "):
@@ -122,17 +128,40 @@ def load_content(root: Path) -> Content:
     if not root.is_dir():
         raise ContentError([Problem(Location(root), "", "content folder not found")])
 
-    def read(rel: str) -> YamlDoc | None:
+    unfilled_plans: set[str] = set()
+
+    def read(rel: str, reader=read_yaml) -> YamlDoc | None:
         path = root / rel
         if not path.is_file():
             problems.append(Problem(Location(path), "", "required file is missing"))
             return None
         try:
-            doc = read_yaml(path)
+            doc = reader(path)
         except ContentError as exc:
             problems.extend(exc.problems)
             return None
         docs[rel] = doc
+        # A file still holding `nødkit init` placeholders is not validated: the admin should
+        # read "placeholder left in", not "'<<FILL IN: …>>' is not a phone number".
+        left = find_placeholders(doc)
+        if left:
+            problems.extend(left)
+            if rel.startswith(PLANS_DIR + "/") and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+                unfilled_plans.add(doc.data["id"])
+            return None
+        return doc
+
+    def read_units() -> YamlDoc | None:
+        present = [name for name in UNITS_SOURCES if (root / name).exists()]
+        if len(present) > 1:
+            problems.append(Problem(Location(root / present[1]), "",
+                                    f"the units are in both {' and '.join(present)}; keep exactly one of them "
+                                    f"(e.g. delete {UNITS_FILE} after `nødkit units export`)"))
+            return None
+        rel = present[0] if present else UNITS_FILE
+        doc = read(rel, read_yaml if rel == UNITS_FILE else read_units_sheet)
+        if rel in docs:
+            docs[UNITS_FILE] = docs.pop(rel)
         return doc
 
     org_doc = read(ORGANISATION_FILE)
@@ -141,6 +170,13 @@ def load_content(root: Path) -> Content:
         organisation, found = validate_doc(org_doc, Organisation, {})
         problems.extend(found)
     if organisation is None:
+        if org_doc is None and ORGANISATION_FILE in docs:  # read, but holds placeholders
+            # the other files cannot be validated without the organisation, but a new folder's
+            # placeholders (and syntax errors) can all be named in this same round
+            read(CONTACTS_FILE)
+            for path in sorted((root / PLANS_DIR).glob("*.yaml")) if (root / PLANS_DIR).is_dir() else []:
+                read(f"{PLANS_DIR}/{path.name}")
+            read_units()
         raise ContentError(problems)
     context = {"region": organisation.region, "default_language": organisation.default_language}
 
@@ -177,13 +213,14 @@ def load_content(root: Path) -> Content:
                 problems.append(_unknown(doc, ("contacts", i), "contact", ref, contacts))
 
     units: list[Unit] = []
-    units_doc = read(UNITS_FILE)
+    units_doc = read_units()
     if units_doc:
         parsed, found = validate_doc(units_doc, UnitsFile, context)
         problems.extend(found)
         if parsed:
             units = list(parsed.units)
-            problems.extend(_check_units(units_doc, units, plans, organisation.default_language))
+            known_plans = {**plans, **dict.fromkeys(unfilled_plans - set(plans))}
+            problems.extend(_check_units(units_doc, units, known_plans, organisation.default_language))
 
     if problems:
         raise ContentError(problems)

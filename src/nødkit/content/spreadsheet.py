@@ -1,0 +1,490 @@
+"""Units kept in a spreadsheet (`units.csv` or `units.xlsx`) instead of `units.yaml`.
+
+Most admins already have their units (names, leaders, phone numbers) in a spreadsheet.
+Reading it gives exactly the data `units.yaml` would, so the same model and the same
+cross-reference checks validate both; only the locations differ: a spreadsheet user
+looks for "sheet Enheder, row 14, column Leder tlf.", not for line:column.
+
+The header row may use fixed keys (`leader_phone`, `copies:poster-a3`) or the column
+names in a language nødkit has a catalogue for (`Leder tlf.`, `Kopier poster-a3`).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..errors import ContentError, Location, NodkitError, Problem
+from ..i18n import Words, available_languages, has_catalogue, translations
+from .models import Unit
+
+SHEET_FILES = ("units.csv", "units.xlsx")
+MAX_CSV_BYTES = 1_000_000
+MAX_XLSX_BYTES = 20_000_000  # zipped; a units sheet is a few kB, but workbooks carry styles and logos
+MAX_ROWS = 10_000
+
+# Column keys in export order. Leader name and phone are two columns: nested blocks do
+# not fit in a cell.
+KEYS = ("id", "name", "plan", "address", "phone", "leader_name", "leader_phone",
+        "neighbours", "languages", "sheets", "example")
+REQUIRED = ("id", "name", "plan", "address", "phone", "leader_name", "leader_phone")
+LISTS = ("neighbours", "languages", "sheets")
+COPIES = "copies:"
+NO_SHEETS = "-"  # `sheets: []` (no registration sheets) — a blank cell means "every kind"
+
+_TRUE = {"ja", "j", "yes", "y", "true", "x", "1"}
+_FALSE = {"nej", "n", "no", "false", "0", ""}
+
+
+def _keys() -> tuple[str, ...]:
+    # `sheets` is only offered while the model has it
+    return tuple(k for k in KEYS if k in Unit.model_fields or k.startswith("leader_"))
+
+
+# --- column names per language ----------------------------------------------------------
+
+def _t(lang: str):
+    return translations(lang if has_catalogue(lang) else "en")
+
+
+def column_labels(lang: str) -> dict[str, str]:
+    t = _t(lang)
+    labels = {
+        "id": t.pgettext("units spreadsheet", "Id"),
+        "name": t.pgettext("units spreadsheet", "Name"),
+        "plan": t.pgettext("units spreadsheet", "Plan"),
+        "address": t.pgettext("units spreadsheet", "Address"),
+        "phone": t.pgettext("units spreadsheet", "Phone"),
+        "leader_name": t.pgettext("units spreadsheet", "Leader"),
+        "leader_phone": t.pgettext("units spreadsheet", "Leader phone"),
+        "neighbours": t.pgettext("units spreadsheet", "Neighbours"),
+        "languages": t.pgettext("units spreadsheet", "Languages"),
+        "sheets": t.pgettext("units spreadsheet", "Registration sheets"),
+        "example": t.pgettext("units spreadsheet", "Example"),
+    }
+    return {k: labels[k] for k in _keys()}
+
+
+def copies_label(lang: str, document: str = "{document}") -> str:
+    return _t(lang).pgettext("units spreadsheet", "Copies {document}").replace("{document}", document)
+
+
+def sheet_title(lang: str) -> str:
+    return _t(lang).pgettext("units spreadsheet", "Units")
+
+
+def yes_no(lang: str) -> tuple[str, str]:
+    t = _t(lang)
+    return t.pgettext("units spreadsheet", "yes"), t.pgettext("units spreadsheet", "no")
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _header_table() -> tuple[dict[str, str], list[tuple[str, str]], dict[str, list[str]]]:
+    """normalised heading -> key; (prefix, suffix) of copies headings; display names per style."""
+    table: dict[str, str] = {}
+    copies: list[tuple[str, str]] = [(COPIES, "")]
+    styles: dict[str, list[str]] = {"keys": list(_keys()) + [COPIES + "<document-id>"]}
+    for lang in available_languages():
+        labels = column_labels(lang)
+        for key, label in labels.items():
+            table.setdefault(_norm(label), key)
+        prefix, _, suffix = _norm(copies_label(lang)).partition("{document}")
+        copies.append((prefix, suffix))
+        styles[lang] = list(labels.values()) + [copies_label(lang, "<document-id>")]
+    for key in _keys():
+        table[_norm(key)] = key
+    return table, copies, styles
+
+
+# --- locations a spreadsheet user understands ----------------------------------------------
+
+@dataclass(frozen=True)
+class SheetLocation(Location):
+    """A cell, a row or a whole sheet. `line` is the row, `column` the column number."""
+
+    sheet: str | None = None
+    heading: str | None = None
+
+    def __str__(self) -> str:
+        parts = [str(self.file)]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.line is not None:
+            parts.append(f"row {self.line}")
+        if self.heading is not None:
+            parts.append(f"column {self.heading}")
+        elif self.column is not None:
+            parts.append(f"column {_letters(self.column)}")
+        return ", ".join(parts)
+
+
+def _letters(column: int) -> str:
+    out = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+@dataclass
+class SheetDoc:
+    """A units spreadsheet read into the shape of units.yaml; same interface as YamlDoc."""
+
+    file: Path
+    data: Any
+    sheet: str | None
+    header_row: int
+    rows: list[int]  # spreadsheet row of units[i]
+    columns: dict[str, tuple[int, str]]  # key ("leader_phone", "copies:poster-a3") -> (column, heading)
+
+    def location(self, path: tuple, *, key: bool = False) -> SheetLocation:
+        path = tuple(path)
+        if len(path) < 2 or path[0] != "units" or not isinstance(path[1], int) or path[1] >= len(self.rows):
+            return SheetLocation(self.file, self.header_row if path[:1] == ("units",) else None, sheet=self.sheet)
+        row = self.rows[path[1]]
+        rest = path[2:]
+        column = None
+        if rest[:1] == ("leader",):
+            column = f"leader_{rest[1]}" if len(rest) > 1 else None
+        elif rest[:1] == ("copies",):
+            column = f"{COPIES}{rest[1]}" if len(rest) > 1 else None
+        elif rest:
+            column = str(rest[0])
+        if column in self.columns:
+            index, heading = self.columns[column]
+            return SheetLocation(self.file, row, index, sheet=self.sheet, heading=heading)
+        return SheetLocation(self.file, row, sheet=self.sheet)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def read_units_sheet(file: Path) -> SheetDoc:
+    """Read units.csv / units.xlsx into a SheetDoc, or raise ContentError."""
+    suffix = file.suffix.lower()
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        raise _error(Location(file), f"cannot read file: {exc.strerror}") from None
+    limit = MAX_XLSX_BYTES if suffix == ".xlsx" else MAX_CSV_BYTES
+    if size > limit:
+        raise _error(Location(file), f"file is {size:,} bytes; expected at most {limit:,} bytes for a units sheet")
+    if suffix == ".xlsx":
+        sheet, rows = _xlsx_rows(file)
+    elif suffix == ".csv":
+        sheet, rows = None, _csv_rows(file)
+    else:
+        raise _error(Location(file), "expected a .csv or .xlsx file")
+    return _to_doc(file, sheet, rows)
+
+
+def _error(location: Location, message: str, field: str = "") -> ContentError:
+    return ContentError([Problem(location, field, message)])
+
+
+def _csv_rows(file: Path) -> list[tuple[int, list[Any]]]:
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's plain "CSV" on a Danish Windows is Windows-1252, which decodes any byte;
+        # UTF-8 is tried first because it fails loudly on anything else.
+        text = raw.decode("cp1252")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    # Excel separates with ";" where the decimal mark is a comma (Danish, German, ...)
+    delimiter = max(",;\t", key=first.count)
+    rows = []
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            rows.append((number, cells))
+    except csv.Error as exc:
+        raise _error(Location(file), f"not a readable CSV file: {exc}") from None
+    return rows
+
+
+def _xlsx_rows(file: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # openpyxl warns about workbook features it does not read (data validation,
+        # conditional formatting); they do not matter for the cell values
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise _error(Location(file), f"cannot read it as an Excel workbook (.xlsx): {exc}; "
+                                     f"save it from the spreadsheet program as .xlsx or .csv") from None
+    try:
+        wanted = {_norm(sheet_title(lang)) for lang in available_languages()}
+        sheet = next((ws for ws in book.worksheets if _norm(ws.title) in wanted), book.worksheets[0])
+        # the stored sheet size is often wrong in files from other programs; read what is there
+        sheet.reset_dimensions()
+        rows = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for cells in sheet.iter_rows():
+                real = [c for c in cells if getattr(c, "row", None)]
+                if not real or all(_blank(c.value) for c in real):
+                    continue
+                rows.append((real[0].row, [c.value for c in cells]))
+                if len(rows) > MAX_ROWS:
+                    raise _error(SheetLocation(file, sheet=sheet.title), f"more than {MAX_ROWS:,} rows")
+        return sheet.title, rows
+    finally:
+        book.close()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text the admin sees: 72361448.0 (a phone typed as a number) is '72361448'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").replace("\n", ",").split(",") if part.strip()]
+
+
+@functools.lru_cache(maxsize=1)
+def _yes_no_words() -> tuple[set[str], set[str]]:
+    yes = _TRUE | {_norm(yes_no(lang)[0]) for lang in available_languages()}
+    no = _FALSE | {_norm(yes_no(lang)[1]) for lang in available_languages()}
+    return yes, no
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    text = _norm(cell_text(value))
+    yes, no = _yes_no_words()
+    if text in yes:
+        return True
+    if text in no:
+        return False
+    return cell_text(value)  # the model reports it at its cell
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else cell_text(value)
+
+
+def _columns(file: Path, sheet: str | None, row: int, cells: list[Any]) -> dict[str, tuple[int, str]]:
+    table, copies, styles = _header_table()
+    columns: dict[str, tuple[int, str]] = {}
+    problems: list[Problem] = []
+    unknown: list[tuple[int, str]] = []
+    votes: dict[str, int] = {}
+    for index, cell in enumerate(cells, start=1):
+        heading = cell_text(cell)
+        if not heading:
+            continue
+        norm = _norm(heading)
+        key = table.get(norm)
+        if key is None:
+            for prefix, suffix in copies:
+                if norm.startswith(prefix) and norm.endswith(suffix) and len(norm) > len(prefix) + len(suffix):
+                    document = heading.strip()[len(prefix):len(heading.strip()) - len(suffix)].strip()
+                    key = COPIES + document
+                    break
+        if key is None:
+            unknown.append((index, heading))
+            continue
+        for style, names in styles.items():
+            votes[style] = votes.get(style, 0) + (norm in {_norm(n) for n in names})
+        where = SheetLocation(file, row, index, sheet=sheet, heading=heading)
+        if key in columns:
+            problems.append(Problem(where, "", f"column '{heading}' says the same as column "
+                                               f"'{columns[key][1]}'; keep one of them"))
+            continue
+        columns[key] = (index, heading)
+    # suggest and list names in the style the sheet already uses (Danish, English or keys)
+    style = max(votes, key=votes.get) if votes else "keys"
+    names = styles[style]
+    candidates = {_norm(n): n for names_ in styles.values() for n in names_}
+    for index, heading in unknown:
+        near = difflib.get_close_matches(_norm(heading), list(candidates), n=1, cutoff=0.6)
+        hint = f"; did you mean '{candidates[near[0]]}'?" if near else ""
+        problems.append(Problem(SheetLocation(file, row, index, sheet=sheet, heading=heading), "",
+                                f"unknown column '{heading}'{hint} Expected columns: {', '.join(names)}"))
+    label_of = dict(zip(list(_keys()), names))
+    for key in REQUIRED:
+        if key not in columns:
+            problems.append(Problem(SheetLocation(file, row, sheet=sheet), "",
+                                    f"the header row has no column '{label_of.get(key, key)}' ({key}); "
+                                    f"every unit needs it"))
+    if problems:
+        raise ContentError(problems)
+    return columns
+
+
+def _to_doc(file: Path, sheet: str | None, rows: list[tuple[int, list[Any]]]) -> SheetDoc:
+    rows = [(n, cells) for n, cells in rows if not all(_blank(c) for c in cells)]
+    if not rows:
+        raise _error(SheetLocation(file, sheet=sheet), "the sheet is empty; expected a header row and one row per unit")
+    header_row, header = rows[0]
+    columns = _columns(file, sheet, header_row, header)
+    used = {index for index, _heading in columns.values()}
+    units: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    problems: list[Problem] = []
+    for number, cells in rows[1:]:
+        stray = next((i for i, c in enumerate(cells, start=1) if not _blank(c) and i not in used), None)
+        if stray is not None:
+            problems.append(Problem(SheetLocation(file, number, stray, sheet=sheet), "",
+                                    f"a value in a column without a heading: {cell_text(cells[stray - 1])!r}; "
+                                    f"give the column a heading or clear it"))
+        unit: dict[str, Any] = {}
+        for key, (index, _heading) in columns.items():
+            raw = cells[index - 1] if index - 1 < len(cells) else None
+            text = cell_text(raw)
+            if key in ("leader_name", "leader_phone"):
+                unit.setdefault("leader", {})[key.removeprefix("leader_")] = text
+            elif key in REQUIRED:
+                # kept even when blank, so the model names the empty cell, not a missing key
+                unit[key] = text
+            elif key == "sheets" and text == NO_SHEETS:
+                unit[key] = []
+            elif key in LISTS:
+                if text:
+                    unit[key] = _split(text)
+            elif key == "example":
+                if not _blank(raw):
+                    unit[key] = _yes_no(raw)
+            elif key.startswith(COPIES):
+                if text:
+                    unit.setdefault("copies", {})[key.removeprefix(COPIES)] = _number(raw)
+        units.append(unit)
+        numbers.append(number)
+    if problems:
+        raise ContentError(problems)
+    return SheetDoc(file=file, data={"units": units}, sheet=sheet, header_row=header_row,
+                    rows=numbers, columns=columns)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+def units_table(content) -> tuple[list[str], list[list[Any]]]:
+    """The units as a header row (in the organisation's language) and one row per unit."""
+    org = content.organisation
+    lang = org.default_language
+    words = Words(lang if has_catalogue(lang) else "en", org.region)
+    labels = column_labels(lang)
+    yes, no = yes_no(lang)
+    units = content.units
+    _refuse_unexported(units)
+    keys = [k for k in _keys() if k != "sheets" or any(u.sheets is not None for u in units)]
+    documents: list[str] = []
+    for unit in units:
+        documents += [d for d in unit.copies if d not in documents]
+    header = [labels[k] for k in keys] + [copies_label(lang, d) for d in documents]
+    rows = []
+    for unit in units:
+        row: list[Any] = []
+        for key in keys:
+            if key == "leader_name":
+                row.append(unit.leader.name)
+            elif key == "leader_phone":
+                row.append(words.phone(unit.leader.phone))
+            elif key == "phone":
+                row.append(words.phone(unit.phone))
+            elif key == "sheets":
+                row.append("" if unit.sheets is None else (", ".join(unit.sheets) or NO_SHEETS))
+            elif key in LISTS:
+                row.append(", ".join(getattr(unit, key)))
+            elif key == "example":
+                row.append(yes if unit.example else no)
+            else:
+                row.append(getattr(unit, key))
+        row += [unit.copies.get(d, "") for d in documents]
+        rows.append(row)
+    return header, rows
+
+
+def _refuse_unexported(units: Iterable[Unit]) -> None:
+    # "export loses nothing": a unit field added to the model but not to the sheet columns
+    # must stop the export rather than vanish on the way back in
+    covered = {"leader", "copies"} | set(KEYS)
+    extra = [name for name in Unit.model_fields if name not in covered]
+    for unit in units:
+        for name in extra:
+            if getattr(unit, name) != Unit.model_fields[name].default:
+                raise NodkitError(f"unit '{unit.id}' sets '{name}', which a units spreadsheet cannot hold yet; "
+                                  f"keep the units in units.yaml")
+
+
+def to_xlsx(header: list[str], rows: list[list[Any]], title: str) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title[:31]  # Excel's limit for sheet names
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    # phone numbers and ids stay text when edited: typed into a General cell, "72 36 14 48"
+    # would survive but "72361448" would become a number
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, str):
+                cell.number_format = "@"
+    for index, name in enumerate(header, start=1):
+        width = max([len(str(name))] + [len(str(r[index - 1])) for r in rows if index - 1 < len(r)])
+        sheet.column_dimensions[_letters(index)].width = min(60, width + 2)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_csv(header: list[str], rows: list[list[Any]], lang: str) -> bytes:
+    from babel import Locale
+
+    try:
+        decimal = Locale.parse(lang).number_symbols["latn"]["decimal"]
+    except (ValueError, LookupError):
+        decimal = "."
+    # what Excel in the organisation's language opens with a double-click
+    delimiter = ";" if decimal == "," else ","
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    # the byte-order mark makes Excel read UTF-8 (æ, ø, å) instead of guessing Windows-1252
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_units(content, target: Path) -> bytes:
+    header, rows = units_table(content)
+    lang = content.organisation.default_language
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        return to_xlsx(header, rows, sheet_title(lang))
+    if suffix == ".csv":
+        return to_csv(header, rows, lang)
+    raise NodkitError(f"{target}: expected a file name ending in .xlsx or .csv")
