@@ -541,5 +541,8 @@ def test_a_label_missing_for_a_units_language_names_file_line_field_and_language
     assert UNIT in result.output
     assert not out.exists()
     # Danish only: nobody asks for English, so the same layout builds
-    plain = build(tmp_path / "da", "--unit", UNIT, layouts=layouts)
+    danish = copy_content(tmp_path / "danish-only")
+    units = danish / "units.yaml"
+    units.write_text(re.sub(r"languages: \[[^\]]*\]", "languages: [da]", units.read_text("utf-8")), "utf-8")
+    plain = build(tmp_path / "da", "--unit", UNIT, content=danish, layouts=layouts)
     assert plain.exit_code == 0, plain.output

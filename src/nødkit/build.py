@@ -8,6 +8,7 @@ failed build leaves `output/` exactly as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import importlib
@@ -24,9 +25,13 @@ from .content.load import UNITS_FILE, Content, load_content
 from .errors import BuildError, ContentError, Location, NodkitError, Problem, RenderError
 from .i18n import catalogue_path, has_catalogue, untranslated
 from .layout import Layouts, load_layouts
+from .layout.binder import check_units as check_binder_units
 from .layout.sheets import check_units as check_sheet_units, unit_gets
 
+from .resolve import TrackedKit
+
 MANIFEST = "manifest.json"
+PACK = "print-pack"
 LOCK = ".nodkit-build.lock"
 
 
@@ -110,6 +115,7 @@ def _check_units_against_project(project: Project) -> None:
                                     f"{len(missing)} interface words have no '{lang}' translation: "
                                     f"{', '.join(repr(m) for m in missing[:5])}"))
     problems += check_sheet_units(project.layouts.documents, content)
+    problems += check_binder_units(project.layouts.documents, content)
     if problems:
         raise ContentError(problems)
 
@@ -132,6 +138,7 @@ def plan_jobs(project: Project, units: Iterable[str] = (), langs: Iterable[str] 
             for document in documents(project):
                 if unit_gets(unit, project.layouts.documents[document]):
                     jobs.append(Job(unit.id, document, lang))
+            jobs.append(Job(unit.id, PACK, lang))  # made from the documents above
     if not jobs:
         raise ContentError([Problem(Location(content.root / UNITS_FILE), "--lang",
                                     f"no unit asks for language(s) {', '.join(langs)}; nothing to build")])
@@ -153,7 +160,7 @@ class Rendered:
 
 def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str]) -> Rendered:
     from .render.base import register_fonts
-    from .resolve import TrackedKit, kit_version, resolve_kit
+    from .resolve import kit_version, resolve_kit
 
     content, layouts = project.content, project.layouts
     unit = content.unit(job.unit)
@@ -162,6 +169,7 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
     count = getattr(spec.layout, "maintenance_dates", 6)
     kit = resolve_kit(content, unit, job.lang, as_of, version=version, maintenance_count=count)
     fonts = register_fonts(layouts.theme_fonts["regular"], layouts.theme_fonts["bold"])
+    kit = dataclasses.replace(kit, documents=kit_documents(project, unit, kit.words))
     tracked = TrackedKit(kit)
     pdf = _renderer(spec.renderer)(tracked, spec.layout, fonts)
     # What this document depends on: the kit fields its renderer read, its layout, the fonts,
@@ -177,6 +185,73 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
     }
     blob = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return Rendered(pdf, hashlib.sha256(blob).hexdigest()[:16], version)
+
+
+def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str],
+                rendered: dict[Job, Rendered]) -> Rendered:
+    """One PDF with the unit's whole kit in print order, each document as often as asked for."""
+    from .render.base import register_fonts
+    from .render.pack import assemble, pack_instructions
+    from .resolve import kit_version, resolve_kit
+
+    content, layouts = project.content, project.layouts
+    unit = content.unit(job.unit)
+    version = kit_version(content, unit, fingerprint)
+    kit = resolve_kit(content, unit, job.lang, as_of, version=version)
+    _ = kit.words.gettext
+    kit = dataclasses.replace(kit, documents=kit_documents(project, unit, kit.words))
+    how = {"binder": _("Single-sided; the cover goes in front of the binder"),
+           "plan": _("Double-sided"),
+           "pocket-cards": _("Double-sided, flip on the long edge; cut along the marks"),
+           "sheet": _("Single-sided; put in the binder")}
+    parts, pdfs, inputs = [], [], []
+    for entry in kit.documents:
+        done = rendered.get(Job(unit.id, entry.id, job.lang))
+        if done is None:  # the document failed; its error is already reported
+            raise RenderError("a document of the kit could not be made", field=entry.id)
+        copies = 1 if layouts.documents[entry.id].copies_in_pdf else entry.copies
+        if copies == 0:
+            continue
+        pages = count_pages(done.pdf)
+        note = how.get(entry.kind, _("Single-sided"))
+        if entry.paper.startswith("A3"):
+            note = _("A3 paper, single-sided")
+        parts.append((entry.title, entry.paper, pages, copies, note))
+        pdfs.append((done.pdf, copies))
+        inputs.append(f"{entry.id}:{copies}:{done.inputs}")
+    fonts = register_fonts(layouts.theme_fonts["regular"], layouts.theme_fonts["bold"])
+    tracked = TrackedKit(kit)
+    cover = pack_instructions(tracked, parts, fonts)
+    inputs.append(json.dumps(tracked.used(), sort_keys=True, ensure_ascii=False))
+    digest = hashlib.sha256("\n".join(inputs).encode("utf-8")).hexdigest()[:16]
+    return Rendered(assemble(kit, cover, pdfs), digest, version)
+
+
+def document_title(spec, words) -> str:
+    """A document's name in the kit's language, for contents lists and print instructions."""
+    _ = words.gettext
+    if spec.kind == "sheet":
+        return spec.layout.title[words.lang]
+    titles = {
+        "binder": _("Binder cover and contents"),
+        "plan": _("Emergency plan"),
+        "pocket-cards": _("Pocket cards"),
+        "poster": _("Wall poster {paper}").format(paper=spec.layout.page.size),
+    }
+    return titles.get(spec.kind, spec.id)
+
+
+def kit_documents(project: Project, unit, words) -> tuple:
+    from .resolve import DocumentEntry
+    entries = []
+    for spec in project.layouts.documents.values():
+        if not unit_gets(unit, spec):
+            continue
+        page = spec.layout.page
+        paper = page.size + (" " + words.gettext("landscape") if page.orientation == "landscape" else "")
+        entries.append(DocumentEntry(spec.id, spec.kind, document_title(spec, words),
+                                     unit.copies.get(spec.id, 1), paper))
+    return tuple(entries)
 
 
 def _catalogue_hash(lang: str) -> str:
@@ -203,15 +278,23 @@ def render_all(project: Project, jobs: list[Job], as_of: dt.date,
     fingerprint = _layout_fingerprint(project.layouts)
     results: dict[Job, Rendered] = {}
     failures: list[str] = []
+    failed_jobs: list[tuple[str, str, str]] = []
     content_problems: list[Problem] = []
-    for job in jobs:
+    ordered = [j for j in jobs if j.document != PACK] + [j for j in jobs if j.document == PACK]
+    for job in ordered:
         try:
-            results[job] = render_job(project, job, as_of, fingerprint)
+            if job.document == PACK:
+                if any(failed[:2] == (job.unit, job.lang) for failed in failed_jobs):
+                    continue  # a part failed and is reported; a pack without it would mislead
+                results[job] = render_pack(project, job, as_of, fingerprint, results)
+            else:
+                results[job] = render_job(project, job, as_of, fingerprint)
         except ContentError as exc:
             content_problems.extend(p for p in exc.problems if str(p) not in {str(q) for q in content_problems})
         except RenderError as exc:
             exc.unit, exc.document, exc.lang = job.unit, job.document, job.lang
             failures.append(str(exc))
+            failed_jobs.append((job.unit, job.lang, job.document))
         if progress:
             progress(job)
     if content_problems:

@@ -81,13 +81,15 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="nødkit")
 def main() -> None:
-    """Make printable IT-outage emergency kits: wall posters for every unit, from the
-    plan and contacts in a content folder.
+    """Make printable IT-outage emergency kits for every unit — wall posters, pocket
+    cards, blank registration sheets, the plan, a binder cover and one print pack — from
+    the plan and contacts in a content folder.
 
     \b
     Typical use:
+      nødkit init DIR         start a content folder for a new organisation
       nødkit check            validate content and layouts, show warnings
-      nødkit build            write every unit's kit into ./output
+      nødkit build            write every unit's kit into ./output (see output/index.html)
       nødkit list             what a build would write
     """
 

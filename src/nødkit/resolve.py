@@ -56,6 +56,17 @@ class SectionView:
 
 
 @dataclass(frozen=True)
+class DocumentEntry:
+    """One document of the unit's kit, as the binder's contents list and the print pack name it."""
+
+    id: str
+    kind: str  # poster, pocket-cards, sheet, plan, binder
+    title: str  # in the kit's language
+    copies: int
+    paper: str  # "A4", "A3", "A4 landscape"
+
+
+@dataclass(frozen=True)
 class Kit:
     """Everything one unit's documents print, in one language."""
 
@@ -99,6 +110,7 @@ class Kit:
     as_of_text: str
     kit_version: str
     copies: dict[str, int] = field(default_factory=dict)  # document id -> copies the unit asked for (default 1)
+    documents: tuple[DocumentEntry, ...] = ()  # the unit's whole kit, in print order (filled by the build)
 
     def copies_of(self, document: str) -> int:
         return self.copies.get(document, 1)

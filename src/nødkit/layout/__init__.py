@@ -90,7 +90,8 @@ class DocumentSpec:
     layout: Any
     file: Path  # the layout file it came from
     renderer: str  # ".render.module:function", imported only when a PDF is drawn (keeps `check` fast)
-    order: int  # print order within a kit
+    order: float  # print order within a kit
+    copies_in_pdf: bool = False  # the PDF itself holds the unit's copies (pocket cards): print it once
 
 
 @dataclass
@@ -173,10 +174,8 @@ def _inside(path: Path, root: Path) -> bool:
 def _loaders():
     # Each document kind reads its own layout files. To add a kind: write
     # layout/<kind>.py with a `documents(reader) -> list[DocumentSpec]` and list it here.
-    from . import plan, poster
-    from . import cards
-    from . import sheets
-    return [poster.documents, plan.documents, cards.documents, sheets.documents]
+    from . import binder, cards, plan, poster, sheets
+    return [binder.documents, poster.documents, plan.documents, cards.documents, sheets.documents]
 
 
 def load_layouts(roots: list[Path]) -> Layouts:

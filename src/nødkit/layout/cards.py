@@ -224,7 +224,7 @@ def documents(reader: LayoutReader) -> list[DocumentSpec]:
     layout, doc, path = result
     reader.problems.extend(_check_cards(layout, doc))
     return [DocumentSpec(id=layout.document, kind="pocket-cards", layout=layout, file=path,
-                         renderer=".render.cards:render_cards", order=20)]
+                         renderer=".render.cards:render_cards", order=20, copies_in_pdf=True)]
 
 
 def _check_cards(layout: CardsLayout, doc) -> list[Problem]:

@@ -1,0 +1,79 @@
+"""The binder cover and contents list: layouts/binder.yaml.
+
+The recovery procedure lives here, not in code: record-keeping rules differ between
+municipalities, and each may word its own steps (per language, like sheet labels).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from reportlab.lib.units import mm
+
+from ..content.models import Base
+from ..errors import Problem
+from . import SAFE_AREA, DocumentSpec, LayoutReader, Length, Page
+from .sheets import Label
+
+
+class BinderSizes(Base):
+    title: float = Field(ge=24)
+    heading: float = Field(ge=12)
+    body: float = Field(ge=10)
+    small: float = Field(ge=8)
+
+
+class BinderLayout(Base):
+    document: str
+    page: Page
+    margin: Length
+    sizes: BinderSizes
+    shift_rows: int = Field(ge=1, le=60, description="Rows of the shift check table")
+    shift_row_height: Length = Field(description="At least 8 mm: written by hand")
+    recovery_title: Label
+    recovery: list[Label] = Field(min_length=1, description="The recovery steps, in order")
+
+
+def documents(reader: LayoutReader) -> list[DocumentSpec]:
+    result = reader.read("binder.yaml", BinderLayout)
+    if not result:
+        return []
+    layout, doc, path = result
+    if layout.margin < SAFE_AREA - 1e-6:
+        reader.problems.append(Problem(doc.location(("margin",)), "margin",
+                                       f"{layout.margin / mm:.1f}mm is inside the 10mm edge printers cannot print; "
+                                       f"expected at least 10mm"))
+    if layout.shift_row_height < 8 * mm - 1e-6:
+        reader.problems.append(Problem(doc.location(("shift_row_height",)), "shift_row_height",
+                                       f"{layout.shift_row_height / mm:.1f}mm; rows written by pen need at least 8mm"))
+    return [DocumentSpec(id=layout.document, kind="binder", layout=layout, file=path,
+                         renderer=".render.binder:render_binder", order=5)]
+
+
+def labels_of(layout: BinderLayout):
+    """(path, label) of every text the binder prints from its layout (for language checks)."""
+    yield ("recovery_title",), layout.recovery_title
+    for i, step in enumerate(layout.recovery):
+        yield ("recovery", i), step
+
+
+def check_units(documents: dict[str, DocumentSpec], content) -> list[Problem]:
+    """The recovery steps must be there in every language a unit asks for."""
+    from ..content.yamlfile import format_path, read_yaml
+    from ..errors import ContentError, Location
+
+    problems: list[Problem] = []
+    for spec in documents.values():
+        if spec.kind != "binder":
+            continue
+        langs = sorted({lang for unit in content.units for lang in content.languages(unit)})
+        gaps = [(path, lang) for path, label in labels_of(spec.layout) for lang in langs if lang not in label]
+        if not gaps:
+            continue
+        try:  # line marks only when there is something to report
+            doc = read_yaml(spec.file)
+        except ContentError:
+            doc = None
+        for path, lang in gaps:
+            where = doc.location(path) if doc else Location(spec.file)
+            problems.append(Problem(where, format_path(path), f"no text in language '{lang}'; a unit asks for it"))
+    return problems

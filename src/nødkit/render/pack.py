@@ -1,0 +1,105 @@
+"""The print pack: one PDF per unit and language holding the whole kit in print order.
+
+A unit gets one file to send to the printer. It opens with a page of print instructions
+(paper, actual size, which pages are A3, which are double-sided), then every document as
+many times as the unit asked for. Pages keep their own size: A3 posters stay A3.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from ..errors import RenderError
+from ..resolve import Kit
+from .base import FontSet, checked, draw_stack, new_canvas, stack_height, watermark
+
+
+def pack_instructions(kit: Kit, parts: list[tuple], fonts: FontSet) -> bytes:
+    """parts: (title, paper, pages, copies, how) per document, in print order."""
+    _ = kit._
+    W, H = A4
+    m = 18 * mm
+    inner = W - 2 * m
+    buf = io.BytesIO()
+    c = new_canvas(buf, (W, H), fonts, title=f"{_('Print pack')} – {kit.unit_name}", author=kit.organisation,
+                   subject=_("Print pack"), lang=kit.lang)
+
+    def st(size, bold=False, **kw):
+        return ParagraphStyle(f"s{size}{bold}", fontName=fonts.bold if bold else fonts.regular, fontSize=size,
+                              leading=size * 1.3, **kw)
+
+    def p(text, style, field="label"):
+        return Paragraph(escape(checked(text, style.fontName, field)), style)
+
+    total = 1 + sum(pages * copies for _t, _p, pages, copies, _h in parts)
+    flow = [
+        p(_("Print pack"), st(28, True)),
+        p(f"{kit.unit_name} · {kit.title}", st(14, True, spaceAfter=6), "unit.name"),
+        p(_("Print this file at actual size (100 %) – never \"fit to page\". It holds {pages} pages: "
+            "every document of the unit's kit, as many copies as the unit asked for.").format(pages=total),
+          st(11, spaceAfter=4)),
+        p(_("A3 pages: choose A3 paper (or print them separately on an A3 printer). Pocket cards: print "
+            "double-sided, flip on the long edge, then cut along the marks."), st(11, spaceAfter=10)),
+    ]
+    cell, cell_b = st(10), st(10, True)
+    rows = [[p(t, cell_b) for t in ("#", _("Document"), _("Paper"), _("Pages"), _("Copies"), _("How to print"))]]
+    for i, (title, paper, pages, copies, how) in enumerate(parts, 1):
+        rows.append([p(str(i), cell), p(title, cell, "documents"), p(paper, cell), p(str(pages), cell),
+                     p(str(copies), cell), p(how, cell)])
+    table = Table(rows, colWidths=[inner * w for w in (0.05, 0.33, 0.14, 0.11, 0.12, 0.25)], repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, HexColor("#000000")),
+                               ("LINEBELOW", (0, 0), (-1, 0), 1.5, HexColor("#000000")),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    flow.append(table)
+    flow.append(p(_("Kit version {version} · printed {date}").format(version=kit.kit_version,
+                                                                      date=kit.as_of_text), st(9, spaceBefore=8)))
+    if stack_height(flow, inner) > H - 2 * m:
+        raise RenderError("the print instructions do not fit on one page", field="documents")
+    draw_stack(c, flow, m, H - m, inner)
+    if kit.example:
+        watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def assemble(kit: Kit, instructions: bytes, documents: list[tuple[bytes, int]]) -> bytes:
+    """The instructions, then each PDF `copies` times. pypdf keeps every page's own size."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for pdf, copies in [(instructions, 1), *documents]:
+        reader = PdfReader(io.BytesIO(pdf))
+        for _copy in range(copies):
+            for page in reader.pages:
+                writer.add_page(page)
+    writer.add_metadata({"/Title": f"{kit._('Print pack')} – {kit.unit_name}", "/Author": kit.organisation,
+                         "/Subject": kit._("Print pack"), "/Creator": "nødkit", "/Producer": "nødkit (pypdf)"})
+    prefs = writer.create_viewer_preferences()
+    prefs.print_scaling = "/None"
+    writer._root_object[_name("/Lang")] = _text(kit.lang)
+    # a deterministic file identifier: pypdf would otherwise derive one from the clock
+    from hashlib import md5
+    digest = md5(b"".join(pdf for pdf, _c in documents) + instructions).digest()
+    from pypdf.generic import ArrayObject, ByteStringObject
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _name(value: str):
+    from pypdf.generic import NameObject
+    return NameObject(value)
+
+
+def _text(value: str):
+    from pypdf.generic import TextStringObject
+    return TextStringObject(value)
