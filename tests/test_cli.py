@@ -255,7 +255,7 @@ def test_rebuilding_unchanged_content_rewrites_nothing(tmp_path, default_kit):
     mine = [e for e in manifest(out)["files"] if e["unit"] == unit]
     result = build(out, "--unit", unit)
     assert result.exit_code == 0, result.output
-    assert re.search(rf"wrote 0, unchanged {len(mine)}\b", result.output), result.output
+    assert re.search(rf"wrote 0, skipped {len(mine)}\b", result.output), result.output
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == stamps
     assert manifest(out)["files"] == manifest(default_kit)["files"]
 

@@ -1,9 +1,13 @@
-"""Build: decide what to make, resolve and render it all, then write it atomically.
+"""Build: decide what to draw, draw it in parallel into a staging folder, then install it.
 
-Order matters for safety: everything is loaded, validated, resolved and rendered in
-memory first; only when every document succeeded is anything written. Each file is
-written to a temporary name and renamed into place; the manifest is written last. So a
-failed build leaves `output/` exactly as it was.
+Safety: everything is loaded, validated and checked before anything is drawn. Each unit
+and language is drawn by one worker process into `<out>/.staging-*`; only when every
+document succeeded are the files renamed into place (each rename atomic), then the
+manifest, then the preview. A failed or interrupted build removes its staging folder and
+leaves `output/` exactly as it was.
+
+Speed: a document whose inputs (see `document_key`) are unchanged, and whose file is still
+the one this folder's state records, is not drawn again. `--force` draws everything.
 """
 
 from __future__ import annotations
@@ -159,7 +163,7 @@ class Rendered:
 
 
 def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str]) -> Rendered:
-    from .render.base import register_fonts
+    from .render.fonts import register_fonts
     from .resolve import kit_version, resolve_kit
 
     content, layouts = project.content, project.layouts
@@ -168,7 +172,7 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
     spec = layouts.documents[job.document]
     count = getattr(spec.layout, "maintenance_dates", 6)
     kit = resolve_kit(content, unit, job.lang, as_of, version=version, maintenance_count=count)
-    fonts = register_fonts(layouts.theme_fonts["regular"], layouts.theme_fonts["bold"])
+    fonts = register_fonts(*layouts.fonts_for(job.lang))
     kit = dataclasses.replace(kit, documents=kit_documents(project, unit, kit.words))
     tracked = TrackedKit(kit)
     pdf = _renderer(spec.renderer)(tracked, spec.layout, fonts)
@@ -190,7 +194,7 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
 def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str],
                 rendered: dict[Job, Rendered]) -> Rendered:
     """One PDF with the unit's whole kit in print order, each document as often as asked for."""
-    from .render.base import register_fonts
+    from .render.fonts import register_fonts
     from .render.pack import assemble, pack_instructions
     from .resolve import kit_version, resolve_kit
 
@@ -219,7 +223,7 @@ def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[st
         parts.append((entry.title, entry.paper, pages, copies, note))
         pdfs.append((done.pdf, copies))
         inputs.append(f"{entry.id}:{copies}:{done.inputs}")
-    fonts = register_fonts(layouts.theme_fonts["regular"], layouts.theme_fonts["bold"])
+    fonts = register_fonts(*layouts.fonts_for(job.lang))
     tracked = TrackedKit(kit)
     cover = pack_instructions(tracked, parts, fonts)
     inputs.append(json.dumps(tracked.used(), sort_keys=True, ensure_ascii=False))
@@ -273,35 +277,286 @@ def count_pages(pdf: bytes) -> int:
     return len(_PAGE.findall(pdf))
 
 
-def render_all(project: Project, jobs: list[Job], as_of: dt.date,
-               progress: Callable[[Job], None] | None = None) -> dict[Job, Rendered]:
-    fingerprint = _layout_fingerprint(project.layouts)
-    results: dict[Job, Rendered] = {}
-    failures: list[str] = []
-    failed_jobs: list[tuple[str, str, str]] = []
-    content_problems: list[Problem] = []
-    ordered = [j for j in jobs if j.document != PACK] + [j for j in jobs if j.document == PACK]
-    for job in ordered:
+@dataclass(frozen=True)
+class KitTask:
+    """One unit in one language: its documents, then its print pack (made from them)."""
+
+    unit: str
+    lang: str
+    documents: tuple[str, ...]  # in print order
+    render: frozenset[str]  # the documents (and PACK) to draw; the rest are unchanged on disk
+
+
+@dataclass
+class KitResult:
+    entries: dict[str, dict] = field(default_factory=dict)  # path -> manifest entry of what was drawn
+    failures: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def document_key(project: Project, unit_id: str, lang: str, document: str, as_of: dt.date,
+                 fingerprint: dict[str, str]) -> str:
+    """Everything a document depends on, hashed: a document whose key and file are unchanged is
+    not drawn again. Content goes in through the unit's kit version (organisation, plan, contacts,
+    unit, neighbours, layouts, nødkit); the as-of date, the translations and the unit's list of
+    documents and copies (binder contents, print pack) are added here."""
+    from .resolve import kit_version
+    unit = project.content.unit(unit_id)
+    parts = [kit_version(project.content, unit, fingerprint), lang, document, as_of.isoformat(),
+             _catalogue_hash(lang), json.dumps(unit.copies, sort_keys=True), repr(unit.sheets),
+             ",".join(project.layouts.documents)]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[str, str],
+            out: Path, staging: Path, thumbs: bool) -> KitResult:
+    """Draw one unit-language kit into the staging folder. Runs in a worker process."""
+    result = KitResult()
+    rendered: dict[Job, Rendered] = {}
+    failed = False
+    for document in (*task.documents, PACK):
+        job = Job(task.unit, document, task.lang)
         try:
-            if job.document == PACK:
-                if any(failed[:2] == (job.unit, job.lang) for failed in failed_jobs):
-                    continue  # a part failed and is reported; a pack without it would mislead
-                results[job] = render_pack(project, job, as_of, fingerprint, results)
+            if document == PACK:
+                if failed or PACK not in task.render:
+                    continue
+                for d in task.documents:  # the pack needs every part: unchanged ones come from disk
+                    part = Job(task.unit, d, task.lang)
+                    if part not in rendered:
+                        rendered[part] = Rendered((out / part.path).read_bytes(), "", "")
+                done = render_pack(project, job, as_of, fingerprint, rendered)
+            elif document in task.render:
+                done = render_job(project, job, as_of, fingerprint)
             else:
-                results[job] = render_job(project, job, as_of, fingerprint)
+                continue
         except ContentError as exc:
-            content_problems.extend(p for p in exc.problems if str(p) not in {str(q) for q in content_problems})
+            result.problems.extend(exc.problems)
+            failed = True
+            continue
         except RenderError as exc:
             exc.unit, exc.document, exc.lang = job.unit, job.document, job.lang
-            failures.append(str(exc))
-            failed_jobs.append((job.unit, job.lang, job.document))
-        if progress:
-            progress(job)
-    if content_problems:
-        raise ContentError(content_problems)
-    if failures:
-        raise BuildError("these documents could not be made (nothing was written):\n  " + "\n  ".join(failures))
-    return results
+            result.failures.append(str(exc))
+            failed = True
+            continue
+        except Exception as exc:  # a bug in a renderer must not hide the other units' results
+            result.failures.append(f"{job.unit}/{job.document}/{job.lang}: internal error "
+                                   f"({type(exc).__name__}: {exc}); please report this")
+            failed = True
+            continue
+        rendered[job] = done
+        target = staging / job.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(done.pdf)
+        if thumbs:
+            from .preview import thumbnail
+            thumb = staging / "_thumbs" / f"{job.path[:-4]}.png"
+            thumb.parent.mkdir(parents=True, exist_ok=True)
+            thumb.write_bytes(thumbnail(done.pdf))
+        result.entries[job.path] = {
+            "path": job.path, "unit": job.unit, "document": job.document, "lang": job.lang,
+            "pages": count_pages(done.pdf), "sha256": hashlib.sha256(done.pdf).hexdigest(),
+            "bytes": len(done.pdf), "inputs": done.inputs, "kit_version": done.version,
+        }
+    return result
+
+
+# Worker processes inherit the project by fork, not by pickling (cheap, and the fonts
+# registered in the parent stay registered).
+_WORKER: dict = {}
+
+
+def _run_kit_in_worker(task: KitTask) -> KitResult:
+    w = _WORKER
+    return run_kit(w["project"], task, w["as_of"], w["fingerprint"], w["out"], w["staging"], w["thumbs"])
+
+
+def plan_kits(project: Project, units: Iterable[str] = (), langs: Iterable[str] = ()) -> list[KitTask]:
+    jobs = plan_jobs(project, units, langs)
+    kits: dict[tuple[str, str], list[str]] = {}
+    for job in jobs:
+        if job.document != PACK:
+            kits.setdefault((job.unit, job.lang), []).append(job.document)
+        else:
+            kits.setdefault((job.unit, job.lang), [])
+    return [KitTask(u, lang, tuple(docs), frozenset((*docs, PACK))) for (u, lang), docs in kits.items()]
+
+
+STATE = ".nodkit-state.json"  # path -> [size, mtime_ns, key]: what this folder's files were made from
+
+
+def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iterable[str] = (),
+          as_of: dt.date, jobs: int = 1, force: bool = False,
+          progress: Callable[[int], None] | None = None, on_plan: Callable[[int, int], None] | None = None
+          ) -> BuildResult:
+    """Draw what changed into a staging folder, then move it into place; see the module docstring."""
+    import shutil
+
+    units, langs = list(units), list(langs)
+    tasks = plan_kits(project, units, langs)
+    fingerprint = _layout_fingerprint(project.layouts)
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".probe-", delete=True)
+        probe.close()
+    except OSError as exc:
+        raise BuildError(f"cannot write to the output folder {out}: {exc.strerror}") from None
+    try:
+        return _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan)
+    except BaseException:
+        if created:  # a failed first build leaves no empty output folder behind
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan):
+    import multiprocessing
+    import shutil
+
+    result = BuildResult()
+    with _Lock(out):
+        previous = read_manifest(out)
+        old = {e["path"]: e for e in previous.get("files", [])}
+        state = _read_state(out)
+        keys: dict[str, str] = {}
+        planned: list[KitTask] = []
+        for task in tasks:
+            todo = set()
+            for document in (*task.documents, PACK):
+                path = Job(task.unit, document, task.lang).path
+                if document == PACK:
+                    key = hashlib.sha256("".join(keys[Job(task.unit, d, task.lang).path]
+                                                 for d in task.documents).encode()).hexdigest()[:20]
+                else:
+                    key = document_key(project, task.unit, task.lang, document, as_of, fingerprint)
+                keys[path] = key
+                if force or not _unchanged(out, path, key, old, state):
+                    todo.add(document)
+            if todo - {PACK}:
+                todo.add(PACK)  # a part changed: so did the pack
+            planned.append(dataclasses.replace(task, render=frozenset(todo)))
+        to_draw = [t for t in planned if t.render]
+        drawn_docs = sum(len(t.render) for t in to_draw)
+        if on_plan:
+            on_plan(drawn_docs, sum(len(t.documents) + 1 for t in planned) - drawn_docs)
+
+        staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
+        try:
+            outcomes: list[KitResult] = []
+            workers = max(1, min(jobs, len(to_draw)))
+            if workers == 1:
+                for task in to_draw:
+                    outcomes.append(run_kit(project, task, as_of, fingerprint, out, staging, True))
+                    if progress:
+                        progress(len(task.render))
+            else:
+                _WORKER.update(project=project, as_of=as_of, fingerprint=fingerprint, out=out, staging=staging,
+                               thumbs=True)
+                ctx = multiprocessing.get_context("fork")
+                with ctx.Pool(workers) as pool:
+                    for task, outcome in zip(to_draw, pool.imap(_run_kit_in_worker, to_draw, chunksize=1)):
+                        outcomes.append(outcome)
+                        if progress:
+                            progress(len(task.render))
+            problems = _unique_problems(p for o in outcomes for p in o.problems)
+            if problems:
+                raise ContentError(problems)
+            failures = [f for o in outcomes for f in o.failures]
+            if failures:
+                ok = sum(len(o.entries) for o in outcomes)
+                raise BuildError(f"{len(failures)} document(s) could not be made; nothing was written "
+                                 f"({ok} others were fine):\n  " + "\n  ".join(failures))
+            drawn = {path: entry for o in outcomes for path, entry in o.entries.items()}
+            _install(out, staging, previous, old, drawn, keys, state, project, as_of,
+                     full=not units and not langs, result=result)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _unchanged(out: Path, path: str, key: str, old: dict, state: dict) -> bool:
+    """Same inputs as last time and the file on disk is the one we wrote (size and mtime)."""
+    recorded = state.get(path)
+    if path not in old or recorded is None or recorded[2] != key:
+        return False
+    try:
+        st = (out / path).stat()
+    except OSError:
+        return False
+    return [st.st_size, st.st_mtime_ns] == recorded[:2]
+
+
+def _read_state(out: Path) -> dict:
+    try:
+        return json.loads((out / STATE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _unique_problems(problems) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out
+
+
+def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[str, dict], keys: dict[str, str],
+             state: dict, project: Project, as_of: dt.date, *, full: bool, result: BuildResult) -> None:
+    """Move drawn files into place (each an atomic rename), then the manifest, then the preview."""
+    entries: dict[str, dict] = {}
+    if not full:  # a partial build (--unit/--lang) keeps the other units' entries
+        entries = {p: e for p, e in old.items() if (out / p).is_file()}
+    try:
+        for path in keys:
+            if path not in drawn:  # unchanged: keep what the last build recorded
+                entries[path] = old[path]
+                result.unchanged.append(old[path])
+                continue
+            entry = drawn[path]
+            before = old.get(path)
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if before is not None and before.get("sha256") == entry["sha256"] and target.is_file():
+                result.unchanged.append(entry)
+            else:
+                os.replace(staging / path, target)
+                result.written.append(entry)
+            thumb = staging / "_thumbs" / f"{path[:-4]}.png"
+            if thumb.is_file():
+                (out / "_thumbs" / path).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(thumb, out / "_thumbs" / f"{path[:-4]}.png")
+            if before is None or before.get("inputs") != entry["inputs"]:
+                result.reprint.append(entry)
+            entries[path] = entry
+            st = target.stat()
+            state[path] = [st.st_size, st.st_mtime_ns, keys[path]]
+        if full:  # documents this content no longer makes
+            for path in sorted(set(old) - set(entries)):
+                stale = (out / path).resolve()
+                if stale.is_file() and out.resolve() in stale.parents:
+                    stale.unlink()
+                    result.removed.append(path)
+                state.pop(path, None)
+        calendars = _write_calendars(out, project, as_of)
+        manifest = {
+            "nodkit": __version__,
+            "as_of": as_of.isoformat(),
+            "content": str(project.content.root),
+            "files": [entries[p] for p in sorted(entries)],
+            "calendars": calendars,
+        }
+        atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        atomic_write(out / STATE, json.dumps(state, sort_keys=True).encode("utf-8"))
+        from .preview import write_preview
+        units = [{"id": u.id, "name": u.name, "example": u.example} for u in project.content.units]
+        write_preview(out, manifest, units, {e["path"] for e in result.written}, result.reprint,
+                      result.removed, atomic_write)
+    except OSError as exc:
+        raise BuildError(f"writing to {out} failed: {exc.strerror or exc}; files already in place are "
+                         f"complete, the manifest was not updated") from None
+    result.manifest = out / MANIFEST
 
 
 class _Lock:
@@ -362,65 +617,5 @@ def read_manifest(out: Path) -> dict:
         return {}
 
 
-def write_outputs(out: Path, rendered: dict[Job, Rendered], as_of: dt.date, project: Project,
-                  full: bool) -> BuildResult:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".probe-", delete=True)
-        probe.close()
-    except OSError as exc:
-        raise BuildError(f"cannot write to the output folder {out}: {exc.strerror}") from None
-
-    result = BuildResult()
-    with _Lock(out):
-        previous = read_manifest(out)
-        old = {e["path"]: e for e in previous.get("files", [])}
-        entries: dict[str, dict] = {}
-        if not full:  # a partial build (--unit/--lang) keeps the other units' entries
-            entries = {p: e for p, e in old.items() if (out / p).is_file()}
-        try:
-            for job, done in rendered.items():
-                pdf = done.pdf
-                digest = hashlib.sha256(pdf).hexdigest()
-                entry = {"path": job.path, "unit": job.unit, "document": job.document, "lang": job.lang,
-                         "pages": count_pages(pdf), "sha256": digest, "bytes": len(pdf), "inputs": done.inputs,
-                         "kit_version": done.version}
-                target = out / job.path
-                before = old.get(job.path)
-                same = before is not None and before.get("sha256") == digest and target.is_file()
-                if not same:
-                    atomic_write(target, pdf)
-                    result.written.append(entry)
-                else:
-                    result.unchanged.append(entry)
-                if before is None or before.get("inputs") != done.inputs:
-                    result.reprint.append(entry)
-                entries[job.path] = entry
-            if full:  # documents this content no longer makes
-                for path in sorted(set(old) - set(entries)):
-                    stale = (out / path).resolve()
-                    if stale.is_file() and out.resolve() in stale.parents:
-                        stale.unlink()
-                        result.removed.append(path)
-            calendars = _write_calendars(out, project, as_of)
-            manifest = {
-                "nodkit": __version__,
-                "as_of": as_of.isoformat(),
-                "content": str(project.content.root),
-                "files": [entries[p] for p in sorted(entries)],
-                "calendars": calendars,
-            }
-            atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-            from .preview import write_preview
-            units = [{"id": u.id, "name": u.name, "example": u.example} for u in project.content.units]
-            write_preview(out, manifest, units, {e["path"] for e in result.written}, result.reprint,
-                          result.removed, atomic_write)
-        except OSError as exc:
-            raise BuildError(f"writing to {out} failed: {exc.strerror or exc}; files already in place are "
-                             f"complete, the manifest was not updated") from None
-        result.manifest = out / MANIFEST
-    return result
-
-
-__all__ = ["Job", "Project", "BuildResult", "NodkitError", "load_project", "plan_jobs", "render_all",
-           "write_outputs", "default_dir", "documents"]
+__all__ = ["Job", "Project", "BuildResult", "NodkitError", "load_project", "plan_jobs", "build", "default_dir",
+           "documents"]

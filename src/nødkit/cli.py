@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -67,15 +68,65 @@ def _fail(exc: NodkitError) -> None:
     sys.exit(exc.exit_code)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a scheduler stopping the job): unwinds like Ctrl-C, so temporary files
+    and the build lock are removed instead of left behind by an abrupt end."""
+
+
+_FORK_HOOK = False
+
+
+def _default_sigterm_in_child() -> None:
+    import signal
+    try:
+        if getattr(signal.getsignal(signal.SIGTERM), "nodkit", False):
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    except ValueError:  # forked from a thread other than the main one: nothing was set there
+        pass
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds():
+    import os
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers (e.g. a test running a build in a thread)
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is signal.SIG_IGN or getattr(previous, "nodkit", False):
+        yield  # ignored on purpose by the caller, or already set by an outer command group
+        return
+    main = os.getpid()
+
+    def on_sigterm(signum, frame):
+        if os.getpid() != main:  # a forked worker process: end quietly, as SIGTERM would
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise _Terminated()
+    on_sigterm.nodkit = True  # type: ignore[attr-defined]
+    global _FORK_HOOK
+    if not _FORK_HOOK:  # worker processes forked by a build end on SIGTERM at once, as before
+        os.register_at_fork(after_in_child=_default_sigterm_in_child)
+        _FORK_HOOK = True
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class _Group(click.Group):
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with _sigterm_unwinds():
+                return super().invoke(ctx)
         except NodkitError as exc:
             _fail(exc)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             click.secho("interrupted: output/ is as it was before this build", fg="red", err=True)
-            sys.exit(130)
+            sys.exit(143 if isinstance(exc, _Terminated) else 130)  # 128 + SIGTERM / SIGINT
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -102,21 +153,44 @@ def main() -> None:
 @click.option("--unit", "units", multiple=True, metavar="ID", help="Only this unit (repeatable).")
 @click.option("--lang", "langs", multiple=True, metavar="CODE", help="Only this language (repeatable).")
 @_as_of_option
-def build(content_dir, layouts_dir, out_dir, units, langs, as_of) -> None:
-    """Build the kit of every unit (or the ones named) into --out."""
-    from .build import load_project, plan_jobs, render_all, write_outputs
+@click.option("--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None,
+              help="Processes drawing in parallel (default: the machine's cores).")
+@click.option("--force", is_flag=True, help="Draw every document again, even those whose inputs did not change.")
+def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force) -> None:
+    """Build the kit of every unit (or the ones named) into --out.
+
+    Only documents whose inputs changed since the last build are drawn again; the rest are
+    kept. Nothing is written unless every document succeeds.
+    """
+    import os
+
+    from .build import build as run_build
+    from .build import load_project
     content_dir, roots = _dirs(content_dir, layouts_dir)
     day = _as_of(as_of)
     project = load_project(content_dir, roots)
-    jobs = plan_jobs(project, units, langs)
-    click.echo(f"content: {content_dir}  ·  {len(jobs)} documents  ·  as of {day.isoformat()}", err=True)
-    if len(jobs) > 5 and sys.stderr.isatty():
-        with click.progressbar(length=len(jobs), label="rendering", file=sys.stderr) as bar:
-            rendered = render_all(project, jobs, day, progress=lambda job: bar.update(1))
-    else:
-        rendered = render_all(project, jobs, day)
-    result = write_outputs(out_dir, rendered, day, project, full=not units and not langs)
-    click.echo(f"wrote {len(result.written)}, unchanged {len(result.unchanged)}"
+    jobs = jobs or os.cpu_count() or 1
+    state = {}
+
+    def planned(draw: int, keep: int) -> None:
+        state["draw"] = draw
+        click.echo(f"content: {content_dir}  ·  {draw} to draw, {keep} unchanged  ·  as of {day.isoformat()}"
+                   f"  ·  {jobs} process{'es' if jobs != 1 else ''}", err=True)
+        if draw > 5 and sys.stderr.isatty():
+            state["bar"] = click.progressbar(length=draw, label="drawing", file=sys.stderr)
+            state["bar"].__enter__()
+
+    def advance(n: int) -> None:
+        if "bar" in state:
+            state["bar"].update(n)
+
+    try:
+        result = run_build(project, out_dir, units=units, langs=langs, as_of=day, jobs=jobs, force=force,
+                           progress=advance, on_plan=planned)
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+    click.echo(f"wrote {len(result.written)}, skipped {len(result.unchanged)}"
                + (f", removed {len(result.removed)}" if result.removed else "")
                + f"  →  {out_dir}/ (manifest.json, index.html)")
     from .preview import REPRINT

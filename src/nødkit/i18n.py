@@ -15,7 +15,7 @@ import io
 from pathlib import Path
 
 import phonenumbers
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton, format_time, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -68,7 +68,7 @@ def regional_locale(lang: str, region: str) -> Locale:
     """
     try:
         return Locale.parse(f"{lang}_{region}")
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):  # uk_DK, pl_DK: no such locale in CLDR
         return Locale.parse(lang)
 
 

@@ -12,7 +12,7 @@ from io import BytesIO
 from pathlib import Path
 
 THUMBS = "_thumbs"
-THUMB_WIDTH = 240  # pixels
+THUMB_WIDTH = 180  # pixels: enough to recognise a document at a glance
 INDEX = "index.html"
 REPRINT = "reprint.txt"
 
@@ -21,23 +21,27 @@ def thumb_path(entry: dict) -> str:
     return f"{THUMBS}/{entry['path'][:-4]}.png"
 
 
-def write_thumbnails(out: Path, entries: list[dict], changed: set[str], atomic_write) -> None:
+def thumbnail(pdf: bytes) -> bytes:
+    """A small grey PNG of a PDF's first page (rendered in the build's worker processes)."""
     import pypdfium2 as pdfium  # imported here: only a build that writes previews needs it
 
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        page = doc[0]
+        image = page.render(scale=THUMB_WIDTH / page.get_width(), grayscale=True).to_pil()
+    finally:
+        doc.close()
+    buf = BytesIO()
+    image.convert("L").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def write_thumbnails(out: Path, entries: list[dict], atomic_write) -> None:
+    """Thumbnails missing on disk (e.g. after an admin deleted _thumbs/) are made again."""
     for entry in entries:
         target = out / thumb_path(entry)
-        if entry["path"] not in changed and target.is_file():
-            continue
-        doc = pdfium.PdfDocument(str(out / entry["path"]))
-        try:
-            page = doc[0]
-            scale = THUMB_WIDTH / page.get_width()
-            image = page.render(scale=scale).to_pil().convert("L")
-        finally:
-            doc.close()
-        buf = BytesIO()
-        image.save(buf, format="PNG", optimize=True)
-        atomic_write(target, buf.getvalue())
+        if not target.is_file():
+            atomic_write(target, thumbnail((out / entry["path"]).read_bytes()))
 
 
 def remove_thumbnails(out: Path, paths: list[str]) -> None:
@@ -108,7 +112,7 @@ def index_html(manifest: dict, units: list[dict], changed: set[str], reprint: se
 
 def write_preview(out: Path, manifest: dict, units: list[dict], changed: set[str], reprint: list[dict],
                   removed: list[str], atomic_write) -> None:
-    write_thumbnails(out, manifest["files"], changed, atomic_write)
+    write_thumbnails(out, manifest["files"], atomic_write)
     remove_thumbnails(out, removed)
     names = {u["id"]: u["name"] for u in units}
     atomic_write(out / REPRINT, reprint_text(reprint, names, manifest["as_of"]).encode("utf-8"))

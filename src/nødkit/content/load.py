@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ContentError, Location, Problem
-from .models import Contact, ContactsFile, Organisation, Plan, Unit, UnitsFile
+from .models import ID_PATTERN, Contact, ContactsFile, Organisation, Plan, Unit, UnitsFile
 from .placeholders import find_placeholders
 from .spreadsheet import SHEET_FILES, read_units_sheet
 from .yamlfile import YamlDoc, format_path, read_yaml
@@ -86,7 +86,7 @@ def problems_from_validation(doc: YamlDoc, exc: ValidationError, model: type[Bas
             parent = _model_at(model, loc[:-1])
             valid = sorted(parent.model_fields) if parent else []
             near = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
+            hint = f"; did you mean '{near[0]}'?" if near else "."
             msg = f"unknown key '{loc[-1]}'{hint} Expected one of: {', '.join(valid)}"
             problems.append(Problem(doc.location(loc, key=True), path, msg))
             continue
@@ -101,6 +101,10 @@ def problems_from_validation(doc: YamlDoc, exc: ValidationError, model: type[Bas
             msg = f"{msg[0].lower()}{msg[1:]}; found {_short(err['input'])}"
         if kind == "model_type":
             msg = f"expected a block of keys (a mapping), found {_short(err.get('input'))}"
+        if kind == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == ID_PATTERN:
+            # not "should match pattern '^[a-z0-9]+…'": an id names files and folders (output/<unit-id>/)
+            msg = (f"expected an id of lower-case letters a-z, digits and hyphens, such as 'home-care-2' "
+                   f"(it is used in file names); found {_short(err.get('input'))}")
         problems.append(Problem(doc.location(loc), path, msg))
     # one message per place: unions can report the same location twice
     unique: dict[tuple[str, str], Problem] = {}

@@ -27,6 +27,7 @@ from .models import Unit
 SHEET_FILES = ("units.csv", "units.xlsx")
 MAX_CSV_BYTES = 1_000_000
 MAX_XLSX_BYTES = 20_000_000  # zipped; a units sheet is a few kB, but workbooks carry styles and logos
+MAX_XLSX_UNZIPPED = 200_000_000  # what the zip says its parts hold: a "zip bomb" is refused unopened
 MAX_ROWS = 10_000
 
 # Column keys in export order. Leader name and phone are two columns: nested blocks do
@@ -217,12 +218,23 @@ def _xlsx_rows(file: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(file) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _error(Location(file), f"cannot read it as an Excel workbook (.xlsx): {exc}; "
+                                     f"save it from the spreadsheet program as .xlsx or .csv") from None
+    if unzipped > MAX_XLSX_UNZIPPED:  # zipfile never inflates a part beyond the size it declares
+        raise _error(Location(file), f"the workbook unpacks to {unzipped:,} bytes; expected at most "
+                                     f"{MAX_XLSX_UNZIPPED:,} bytes for a units sheet")
+    try:
         # openpyxl warns about workbook features it does not read (data validation,
         # conditional formatting); they do not matter for the cell values
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        # SyntaxError: the XML parsers' errors (ElementTree's ParseError, lxml's XMLSyntaxError),
+        # e.g. broken XML or an entity expansion ("billion laughs") that expat refuses
         raise _error(Location(file), f"cannot read it as an Excel workbook (.xlsx): {exc}; "
                                      f"save it from the spreadsheet program as .xlsx or .csv") from None
     try:
@@ -241,6 +253,9 @@ def _xlsx_rows(file: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
                 if len(rows) > MAX_ROWS:
                     raise _error(SheetLocation(file, sheet=sheet.title), f"more than {MAX_ROWS:,} rows")
         return sheet.title, rows
+    except (zipfile.BadZipFile, OSError, SyntaxError) as exc:  # read_only: the sheet is parsed while read
+        raise _error(Location(file), f"cannot read it as an Excel workbook (.xlsx): {exc}; "
+                                     f"save it from the spreadsheet program as .xlsx or .csv") from None
     finally:
         book.close()
 

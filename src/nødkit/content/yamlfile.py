@@ -19,7 +19,9 @@ import yaml
 from ..errors import ContentError, Location, Problem
 
 MAX_FILE_BYTES = 1_000_000
-MAX_NODES = 200_000
+MAX_NODES = 50_000  # a content file of 4,000 units has fewer; refused while composing, so a 1 MB file of
+# nothing but values ("[a,a,a,…]") is refused in moments instead of after ~30 s and ~400 MB
+MAX_DEPTH = 64  # blocks inside blocks; PyYAML composes recursively and would crash deeper down
 
 Path_ = tuple[str | int, ...]
 
@@ -66,15 +68,34 @@ def _problem(file: Path, mark: yaml.Mark | None, field: str, message: str) -> Co
 _ALIAS_TAG = "tag:nodkit,2024:alias"
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """A file nødkit will not read any further (too deep, too many values)."""
+
+
 class _Loader(yaml.SafeLoader):
     """A SafeLoader that composes an alias (*name) as a marker node where it is used instead of
-    sharing the anchored node: nothing can expand it, and the error names the alias's own line."""
+    sharing the anchored node: nothing can expand it, and the error names the alias's own line.
+    It also refuses nesting deeper than MAX_DEPTH before Python's recursion limit is reached."""
+
+    _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent, index):
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(problem=f"file has more than {MAX_NODES:,} values",
+                           problem_mark=self.peek_event().start_mark)
         if self.check_event(yaml.AliasEvent):
             event = self.get_event()
             return yaml.ScalarNode(_ALIAS_TAG, f"*{event.anchor}", event.start_mark, event.end_mark)
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(problem=f"values nested more than {MAX_DEPTH} levels deep; a content file needs "
+                                   f"only a few levels", problem_mark=self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def read_yaml(file: Path, *, display: Path | str | None = None) -> YamlDoc:
@@ -100,10 +121,26 @@ def read_yaml(file: Path, *, display: Path | str | None = None) -> YamlDoc:
     return parse_yaml(text, shown)
 
 
+def _unprintable(text: str, file: Path, exc: yaml.reader.ReaderError) -> ContentError:
+    """A control character, typically pasted from Word (a manual line break is U+000B)."""
+    before = text[:exc.position]
+    line, column = before.count("\n") + 1, exc.position - before.rfind("\n")
+    return ContentError([Problem(Location(file, line, column), "",
+                                 f"the character U+{exc.character:04X} cannot be in a content file (a control "
+                                 f"character, often pasted from a word processor); delete it or type a space")])
+
+
 def parse_yaml(text: str, file: Path) -> YamlDoc:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # checks every character first
+    except yaml.reader.ReaderError as exc:
+        raise _unprintable(text, file, exc) from None
     try:
         root = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        raise _unprintable(text, file, exc) from None
+    except _Refused as exc:
+        raise _problem(file, exc.problem_mark, "", exc.problem) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = exc.problem or "invalid YAML"
@@ -133,6 +170,9 @@ def parse_yaml(text: str, file: Path) -> YamlDoc:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
+                if key_node.tag == _ALIAS_TAG:
+                    raise _problem(file, key_node.start_mark, format_path(path),
+                                   "YAML aliases (*name) are not allowed in content files; write the key out")
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise _problem(file, key_node.start_mark, format_path(path), "a key must be plain text")
                 if key_node.tag == "tag:yaml.org,2002:merge":

@@ -11,7 +11,7 @@ against every layout, so no layout file can produce a poster that breaks them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,7 +20,7 @@ from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.units import cm, inch, mm
 
 from ..content.load import validate_doc
-from ..content.models import Base
+from ..content.models import Base, Lang
 from ..content.yamlfile import read_yaml
 from ..errors import ContentError, Location, Problem
 
@@ -79,6 +79,8 @@ class Fonts(Base):
 
 class Theme(Base):
     fonts: Fonts
+    # per language, fonts that have its letters (e.g. uk: Cyrillic); other languages use `fonts`
+    languages: dict[Lang, Fonts] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,14 @@ class Layouts:
     theme: Theme
     theme_fonts: dict[str, Path]  # role -> resolved font file
     documents: dict[str, DocumentSpec]  # document id -> spec, in print order
-    files: dict[str, Path]  # document id (or "theme") -> file it came from
+    files: dict[str, Path]  # document id (or "theme", or "font:<lang>:<role>") -> file it came from
+    language_fonts: dict[str, dict[str, Path]] = field(default_factory=dict)  # lang -> role -> font file
+
+    def fonts_for(self, lang: str) -> tuple[Path, Path]:
+        """(regular, bold) font files for documents in `lang`: the theme's `languages:` entry
+        for it (or for its base language, "pt" for "pt_BR"), else the theme's `fonts:`."""
+        fonts = self.language_fonts.get(lang) or self.language_fonts.get(lang.split("_")[0]) or self.theme_fonts
+        return fonts["regular"], fonts["bold"]
 
 
 class LayoutReader:
@@ -181,22 +190,25 @@ def _loaders():
 def load_layouts(roots: list[Path]) -> Layouts:
     reader = LayoutReader(roots)
     theme_fonts: dict[str, Path] = {}
+    language_fonts: dict[str, dict[str, Path]] = {}
     files: dict[str, Path] = {}
     theme = None
     result = reader.read("theme.yaml", Theme)
     if result:
         theme, doc, path = result
         files["theme"] = path
+        named: dict[str, tuple[Path, bytes]] = {}  # PostScript name -> first file with it
         for role in ("regular", "bold"):
-            name = getattr(theme.fonts, role)
-            font = resolve_font(name, roots)
-            if font is None:
-                reader.problems.append(Problem(
-                    doc.location(("fonts", role)), f"fonts.{role}",
-                    f"font file {name!r} not found in the layouts folder (fonts/) or among reportlab's fonts; "
-                    f"a font path must stay inside the layouts folder"))
-            else:
+            font = _theme_font(reader, doc, ("fonts", role), getattr(theme.fonts, role), roots, named)
+            if font is not None:
                 theme_fonts[role] = font
+        for lang, fonts in theme.languages.items():
+            for role in ("regular", "bold"):
+                font = _theme_font(reader, doc, ("languages", lang, role), getattr(fonts, role), roots, named)
+                if font is not None:
+                    language_fonts.setdefault(lang, {})[role] = font
+                    # in the layout fingerprint, so a changed font file flags the kits for reprint
+                    files[f"font:{lang}:{role}"] = font
 
     specs: list[DocumentSpec] = []
     for loader in _loaders():
@@ -211,4 +223,36 @@ def load_layouts(roots: list[Path]) -> Layouts:
 
     if reader.problems:
         raise ContentError(reader.problems)
-    return Layouts(roots=roots, theme=theme, theme_fonts=theme_fonts, documents=documents, files=files)
+    return Layouts(roots=roots, theme=theme, theme_fonts=theme_fonts, documents=documents, files=files,
+                   language_fonts=language_fonts)
+
+
+def _theme_font(reader: LayoutReader, doc, path: tuple, name: str, roots: list[Path],
+                named: dict[str, tuple[Path, bytes]]) -> Path | None:
+    font = resolve_font(name, roots)
+    if font is None:
+        reader.problems.append(Problem(
+            doc.location(path), ".".join(path),
+            f"font file {name!r} not found in the layouts folder (fonts/) or among reportlab's fonts; "
+            f"a font path must stay inside the layouts folder"))
+        return None
+    try:  # a file that is there but is no TrueType font reportlab can embed
+        from reportlab.pdfbase.ttfonts import TTFontFile
+        ps_name = TTFontFile(str(font), validate=0).name
+    except Exception as exc:  # reportlab raises TTFError and plain errors for broken files
+        reader.problems.append(Problem(
+            doc.location(path), ".".join(path),
+            f"font file {name!r} ({font}) cannot be used: {exc}; name a TrueType (.ttf) font"))
+        return None
+    # reportlab keeps one font per internal (PostScript) name; a second, different file of the
+    # same name would silently be drawn as the first
+    ps_name = ps_name.decode("latin-1") if isinstance(ps_name, bytes) else str(ps_name)
+    data = font.read_bytes()
+    first = named.setdefault(ps_name, (font, data))
+    if first[1] != data:
+        reader.problems.append(Problem(
+            doc.location(path), ".".join(path),
+            f"font file {name!r} ({font}) is a different file from {first[0]} but both call themselves "
+            f"{ps_name!r}; only one of them can be used: name the same file in both places"))
+        return None
+    return font

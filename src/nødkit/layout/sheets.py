@@ -11,6 +11,8 @@ What is checked here, with file:line, before anything is drawn:
 - column and field widths that cannot hold what they are for (a drug name, a time, a check
   box) or their own label at 8 pt;
 - column labels too long for the column heading;
+- every label's characters against the font that draws it (the language's font when the
+  theme names one for it); widths are measured with that font too;
 - at least one row on the page.
 Labels in the languages the units ask for are checked in `check_units`, the first place
 where both the layouts and the units are known.
@@ -21,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Callable, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from reportlab.lib.units import mm
@@ -295,11 +297,11 @@ def column_minimum(kind: str, labels: list[str], choice_sets: list[list[str]], b
 FIELD_MIN = {"text": 25 * mm, "time": 15 * mm, "checkbox": 8 * mm}
 
 
-def field_minimum(field: SheetField, regular: str) -> float:
+def field_minimum(field: SheetField, fonts: "FontsFor") -> float:
     need = FIELD_MIN[field.kind]
-    for label in field.label.values():
+    for lang, label in field.label.items():
+        regular = fonts(lang)[0]
         need = max(need, stringWidth(label, regular, MIN_LABEL_PT) + 2 * PAD)
-    for lang in field.label:
         texts = [c.get(lang, "") for c in field.choices]
         if texts:
             need = max(need, choices_width(texts, regular, MIN_LABEL_PT + 1) + 2 * PAD)
@@ -312,9 +314,12 @@ def _mm(points: float) -> str:
     return f"{points / mm:.1f}mm"
 
 
-def check_sheet(layout: SheetLayout, doc, path: Path, fonts) -> list[Problem]:
-    """Every rule a sheet layout must meet before it can print; fonts = (regular, bold) names."""
-    regular, bold = fonts
+# language -> (regular, bold) registered font names that draw it
+FontsFor = Callable[[str], "tuple[str, str]"]
+
+
+def check_sheet(layout: SheetLayout, doc, path: Path, fonts: FontsFor) -> list[Problem]:
+    """Every rule a sheet layout must meet before it can print."""
     problems: list[Problem] = []
 
     def add(where: tuple, message: str) -> None:
@@ -352,12 +357,35 @@ def check_sheet(layout: SheetLayout, doc, path: Path, fonts) -> list[Problem]:
             add(("columns",), "columns belong to rows sheets (type: rows); a form sheet has boxes")
 
     _check_ids(layout, add)
-    _check_columns(layout, add, regular, bold)
-    _check_fields(layout, "header", header_lines(layout), add, regular)
-    _check_standard_line(layout, add, regular)
-    _check_fields(layout, "footer", footer_lines(layout), add, regular)
+    if not _check_glyphs(layout, add, fonts):
+        return problems  # widths measured with missing glyphs would only mislead
+    _check_columns(layout, add, fonts)
+    _check_fields(layout, "header", header_lines(layout), add, fonts)
+    _check_standard_line(layout, add, fonts)
+    _check_fields(layout, "footer", footer_lines(layout), add, fonts)
     _check_vertical(layout, add)
     return problems
+
+
+def _bold_label(path: tuple) -> bool:
+    """Whether render/sheets.py draws this label in bold: the title, column and box labels."""
+    return path == ("title",) or (path[0] in ("columns", "boxes") and path[-1] == "label")
+
+
+def _check_glyphs(layout: SheetLayout, add, fonts: FontsFor) -> bool:
+    from ..render.fonts import font_label, glyph_list, missing_glyphs
+    ok = True
+    for path, label in labels_of(layout):
+        for lang, text in label.items():
+            font = fonts(lang)[1 if _bold_label(path) else 0]
+            missing = missing_glyphs(text, font)
+            if missing:
+                add((*path, lang), f"the font {font_label(font)} has no glyph for {glyph_list(missing)}; "
+                                   f"name a font that has "
+                                   f"{'it' if len(missing) == 1 else 'them'} in the layouts' theme.yaml (`fonts:`, or "
+                                   f"`languages: {{{lang}: …}}`; see docs/languages.md)")
+                ok = False
+    return ok
 
 
 def _check_ids(layout: SheetLayout, add) -> None:
@@ -376,7 +404,7 @@ def _check_ids(layout: SheetLayout, add) -> None:
                 add((name, i, "choices"), f"choices are drawn as check boxes; they need kind: checkbox (found {item.kind})")
 
 
-def _check_columns(layout: SheetLayout, add, regular: str, bold: str) -> None:
+def _check_columns(layout: SheetLayout, add, fonts: FontsFor) -> None:
     if layout.type != "rows" or not layout.columns:
         return
     columns = table_columns(layout)
@@ -387,10 +415,11 @@ def _check_columns(layout: SheetLayout, add, regular: str, bold: str) -> None:
         if col.source is None:
             continue
         spec = layout.columns[col.source]
-        langs = sorted(spec.label)
-        needs[col.source] = column_minimum(spec.kind, list(spec.label.values()),
-                                           [[ch.get(lang, "") for ch in spec.choices] for lang in langs if spec.choices],
-                                           bold, regular)
+        # each language's label and choices measured in the font that draws that language
+        needs[col.source] = max(
+            column_minimum(spec.kind, [text], [[ch.get(lang, "") for ch in spec.choices]] if spec.choices else [],
+                           fonts(lang)[1], fonts(lang)[0])
+            for lang, text in sorted(spec.label.items()))
     if sum(needs.values()) > usable - fixed + 1e-6:
         add(("columns",), f"the columns need at least {_mm(sum(needs.values()))} but the page leaves "
                           f"{_mm(usable - fixed)} (after the row numbers and the back-entry column); use "
@@ -408,7 +437,7 @@ def _check_columns(layout: SheetLayout, add, regular: str, bold: str) -> None:
                 + (", or use a landscape page" if layout.page.orientation == "portrait" else ""))
             continue
         for lang, text in spec.label.items():
-            if not label_fits(text, bold, MIN_LABEL_PT, col.width, layout.column_header_height):
+            if not label_fits(text, fonts(lang)[1], MIN_LABEL_PT, col.width, layout.column_header_height):
                 add(("columns", col.source, "label", lang),
                     f"'{text}' does not fit a {_mm(col.width)} wide, {_mm(layout.column_header_height)} high "
                     f"column heading even at 8pt; shorten it or raise column_header_height")
@@ -417,23 +446,23 @@ def _check_columns(layout: SheetLayout, add, regular: str, bold: str) -> None:
                                    f"{_mm(KIND_MIN['entered'])} for a date and initials")
 
 
-def _check_fields(layout: SheetLayout, name: str, lines, add, regular: str) -> None:
+def _check_fields(layout: SheetLayout, name: str, lines, add, fonts: FontsFor) -> None:
     for line in lines:
         for i, w in line:
             if i is None:
                 continue
             field = getattr(layout, name)[i]
-            need = field_minimum(field, regular)
+            need = field_minimum(field, fonts)
             if w < need - 1e-6:
                 add((name, i, "width"),
                     f"field '{field.id}' gets {_mm(w)} but needs at least {_mm(need)} for its label and "
                     f"something written; give it a larger width or move a field to another line")
 
 
-def _check_standard_line(layout: SheetLayout, add, regular: str) -> None:
+def _check_standard_line(layout: SheetLayout, add, fonts: FontsFor) -> None:
     minimum = {name: need for name, _share, need in STANDARD}
     line = standard_line(layout)
-    _check_fields(layout, "header", [[(i, w) for i, w in line if isinstance(i, int)]], add, regular)
+    _check_fields(layout, "header", [[(i, w) for i, w in line if isinstance(i, int)]], add, fonts)
     for item, w in line:
         if isinstance(item, str) and w < minimum[item] - 1e-6:
             first = next(i for i, f in enumerate(layout.header) if f.line == 0)
@@ -468,21 +497,40 @@ def _check_vertical(layout: SheetLayout, add) -> None:
 
 # --- reading --------------------------------------------------------------------------
 
-def _measuring_fonts(reader: LayoutReader) -> tuple[str, str]:
-    """The theme's fonts, registered for measuring (problems with the theme are reported elsewhere)."""
-    from ..render.base import register_fonts
-    names = {"regular": "Vera.ttf", "bold": "VeraBd.ttf"}
+def _measuring_fonts(reader: LayoutReader) -> FontsFor:
+    """The fonts that will draw each language (the theme's `fonts:`, or its `languages:` entry),
+    registered for measuring. Problems with the theme are reported by load_layouts; here a font
+    that cannot be used falls back to Vera so the sheets can still be checked."""
+    from ..render.fonts import register_fonts
+
+    def register(regular: str, bold: str) -> tuple[str, str] | None:
+        try:
+            files = [resolve_font(regular, reader.roots), resolve_font(bold, reader.roots)]
+            if None in files:
+                return None
+            fonts = register_fonts(files[0], files[1])
+            return fonts.regular, fonts.bold
+        except Exception:  # noqa: BLE001 - not a usable TrueType file; reported with the theme
+            return None
+
+    theme = None
     path = find_file(reader.roots, "theme.yaml")
     if path is not None:
         try:
             theme = Theme.model_validate(read_yaml(path).data)
-            names = {"regular": theme.fonts.regular, "bold": theme.fonts.bold}
         except Exception:  # noqa: BLE001 - the theme's own check reports it
             pass
-    files = [resolve_font(names[r], reader.roots) or resolve_font(d, reader.roots)
-             for r, d in (("regular", "Vera.ttf"), ("bold", "VeraBd.ttf"))]
-    fonts = register_fonts(files[0], files[1])
-    return fonts.regular, fonts.bold
+    # Vera is registered only when the theme's fonts cannot be: registering a font the build does
+    # not use could hide a layout's own font of the same PostScript name (see render.base._register)
+    default = (theme and register(theme.fonts.regular, theme.fonts.bold)) or register("Vera.ttf", "VeraBd.ttf")
+    by_lang: dict[str, tuple[str, str]] = {}
+    for lang, f in (theme.languages.items() if theme else ()):
+        by_lang[lang] = register(f.regular, f.bold) or default
+
+    def fonts(lang: str) -> tuple[str, str]:  # as Layouts.fonts_for: "pt_BR" uses "pt"'s fonts
+        return by_lang.get(lang) or by_lang.get(lang.split("_")[0]) or default
+
+    return fonts
 
 
 def documents(reader: LayoutReader) -> list[DocumentSpec]:

@@ -14,11 +14,8 @@ Rules enforced here, once, for all renderers:
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
-import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Sequence
 from xml.sax.saxutils import escape
 
@@ -28,53 +25,11 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from ..errors import RenderError
-
-
-@dataclass(frozen=True)
-class FontSet:
-    regular: str  # reportlab font names
-    bold: str
-    files: tuple[Path, Path]
-
-
-@functools.lru_cache(maxsize=None)
-def _register(path: str) -> str:
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
-    name = f"NK-{Path(path).stem}-{digest}"
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, path))
-    return name
-
-
-def register_fonts(regular: Path, bold: Path) -> FontSet:
-    r, b = _register(str(regular)), _register(str(bold))
-    from reportlab.pdfbase.pdfmetrics import registerFontFamily
-    registerFontFamily(r, normal=r, bold=b, italic=r, boldItalic=b)
-    registerFontFamily(b, normal=b, bold=b, italic=b, boldItalic=b)
-    return FontSet(regular=r, bold=b, files=(regular, bold))
-
-
-def missing_glyphs(text: str, font_name: str) -> list[str]:
-    font = pdfmetrics.getFont(font_name)
-    cmap = font.face.charToGlyph
-    return sorted({ch for ch in text if ch not in "\n\t" and ord(ch) not in cmap})
-
-
-def checked(text: str, font_name: str, field: str) -> str:
-    """NFC-normalise and check every character against the font."""
-    text = unicodedata.normalize("NFC", text)
-    missing = missing_glyphs(text, font_name)
-    if missing:
-        shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
-        face = pdfmetrics.getFont(font_name).face.name.decode("latin-1", "replace") if isinstance(
-            pdfmetrics.getFont(font_name).face.name, bytes) else font_name
-        raise RenderError(f"the font {face} has no glyph for {shown}", field=field)
-    return text
+from .fonts import FontSet, checked, font_label, glyph_list, missing_glyphs, register_fonts  # noqa: F401 (re-exported)
 
 
 def new_canvas(buf: io.BytesIO, pagesize: tuple[float, float], fonts: FontSet, *, title: str,
@@ -169,7 +124,7 @@ def fit(build: Callable[[float], list[Flowable]], width: float, height: float, *
     full = build(1.0)
     if stack_height(full, width) <= height:
         return full, 1.0
-    for _ in range(10):
+    for _ in range(7):  # 1/128 of the size range: finer steps are invisible and cost wraps
         mid = (lo + hi) / 2
         if stack_height(build(mid), width) <= height:
             best, lo = mid, mid
@@ -210,11 +165,13 @@ def draw_stack(c: Canvas, flowables: Sequence[Flowable], x: float, top: float, w
 QUIET_MODULES = 4
 
 
-def qr_matrix(data: str) -> list[list[bool]]:
+@functools.lru_cache(maxsize=64)
+def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
+    # cached: choosing the mask pattern is the slow part, and a kit draws one URL many times
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, box_size=1)
     qr.add_data(data)
     qr.make(fit=True)
-    return qr.get_matrix()
+    return tuple(tuple(row) for row in qr.get_matrix())
 
 
 def draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> float:

@@ -42,7 +42,7 @@ def render_binder(kit: Kit, layout: BinderLayout, fonts: FontSet) -> bytes:
         font = st.fontName
         return Paragraph(escape(checked(text, font, field)), st)
 
-    title_st, head_st = style("t", sz.title, True), style("h", sz.heading, True, spaceBefore=sz.body, spaceAfter=4)
+    head_st = style("h", sz.heading, True, spaceBefore=sz.body, spaceAfter=4)
     body_st, small_st = style("b", sz.body), style("s", sz.small)
     cell_st, cell_b = style("c", sz.body), style("cb", sz.body, True)
 
@@ -74,7 +74,9 @@ def render_binder(kit: Kit, layout: BinderLayout, fonts: FontSet) -> bytes:
         else:
             elsewhere.append(entry)
     table = Table(rows, colWidths=[inner * 0.62, inner * 0.22, inner * 0.16], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, HexColor("#000000")),
+    # FONTNAME: reportlab sets every cell's font, Helvetica unless told (an unembedded font)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.regular),
+                               ("GRID", (0, 0), (-1, -1), 0.6, HexColor("#000000")),
                                ("LINEBELOW", (0, 0), (-1, 0), 1.5, HexColor("#000000")),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
@@ -99,7 +101,8 @@ def render_binder(kit: Kit, layout: BinderLayout, fonts: FontSet) -> bytes:
     shift = Table([head] + [["", "", "", ""] for _row in range(layout.shift_rows)],
                   colWidths=[inner * 0.2, inner * 0.16, inner * 0.16, inner * 0.48],
                   rowHeights=[None] + [layout.shift_row_height] * layout.shift_rows)
-    shift.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, HexColor("#000000")),
+    shift.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.regular),
+                               ("GRID", (0, 0), (-1, -1), 0.6, HexColor("#000000")),
                                ("LINEBELOW", (0, 0), (-1, 0), 1.5, HexColor("#000000"))]))
     flow.append(shift)
     flow.append(p(layout.recovery_title[kit.lang], head_st, "recovery_title"))

@@ -108,7 +108,8 @@ def render_plan(kit: Kit, layout: PlanLayout, fonts: FontSet) -> bytes:
     story.append(heading(_("Whom to call"), "label"))
     groups = [(_("Working hours"), kit.working), (_("Evenings, nights, weekends and holidays"), kit.outside),
               (_("At any time"), kit.always), (_("When needed"), kit.as_needed)]
-    rows = [[Paragraph(escape(h), st.cell_bold) for h in (_("Contact"), _("Phone"), _("When to call"))]]
+    rows = [[Paragraph(escape(checked(h, fonts.bold, "label")), st.cell_bold)
+             for h in (_("Contact"), _("Phone"), _("When to call"))]]
     spans = []
     for group, contacts in groups:
         if not contacts:
@@ -128,11 +129,12 @@ def render_plan(kit: Kit, layout: PlanLayout, fonts: FontSet) -> bytes:
                 Paragraph("<br/>".join(_link_markup(t, fonts, f"contacts.{c.id}", phones) for t in when), st.cell),
             ])
     if kit.outside_hours:
-        rows.append([Paragraph(escape(_("No one to call")), st.cell_bold), "",
+        rows.append([Paragraph(escape(checked(_("No one to call"), fonts.bold, "label")), st.cell_bold), "",
                      para(kit.outside_hours, st.cell, "plan.outside_hours")])
     inner = W - 2 * m
     table = Table(rows, colWidths=[inner * 0.3, inner * 0.22, inner * 0.48], repeatRows=1)
-    style = [("GRID", (0, 0), (-1, -1), 0.6, HexColor("#000000")),
+    style = [("FONTNAME", (0, 0), (-1, -1), fonts.regular),  # reportlab sets each cell's font: else Helvetica
+             ("GRID", (0, 0), (-1, -1), 0.6, HexColor("#000000")),
              ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("LINEBELOW", (0, 0), (-1, 0), 1.5, HexColor("#000000"))]
     for r in spans:
@@ -174,7 +176,8 @@ def render_plan(kit: Kit, layout: PlanLayout, fonts: FontSet) -> bytes:
     facts_table = Table([[Paragraph(escape(checked(k, fonts.bold, "label")), st.cell_bold),
                           para(v, st.cell, "plan.revision")] for k, v in facts],
                         colWidths=[inner * 0.3, inner * 0.7])
-    facts_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    facts_table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.regular),  # else Helvetica
+                                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                      ("LINEBELOW", (0, 0), (-1, -1), 0.4, HexColor("#000000"))]))
     story.append(KeepTogether([facts_table]))
 

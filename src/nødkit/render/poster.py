@@ -14,11 +14,10 @@ not fit at the smallest sizes fails the build naming the field.
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from ..errors import RenderError
 from ..layout.poster import PosterLayout
