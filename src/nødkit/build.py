@@ -13,6 +13,7 @@ the one this folder's state records, is not drawn again. `--force` draws everyth
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import hashlib
 import importlib
@@ -26,7 +27,7 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .content.load import UNITS_FILE, Content, load_content
-from .errors import BuildError, ContentError, Location, NodkitError, Problem, RenderError
+from .errors import BuildError, ContentError, Location, NodkitError, Problem, RenderError, unique_problems
 from .i18n import catalogue_path, has_catalogue, untranslated
 from .layout import Layouts, load_layouts
 from .layout.binder import check_units as check_binder_units
@@ -258,6 +259,7 @@ def kit_documents(project: Project, unit, words) -> tuple:
     return tuple(entries)
 
 
+@functools.lru_cache(maxsize=None)
 def _catalogue_hash(lang: str) -> str:
     from .i18n import catalogue_path
     path = catalogue_path(lang)
@@ -300,12 +302,20 @@ def document_key(project: Project, unit_id: str, lang: str, document: str, as_of
     not drawn again. Content goes in through the unit's kit version (organisation, plan, contacts,
     unit, neighbours, layouts, nødkit); the as-of date, the translations and the unit's list of
     documents and copies (binder contents, print pack) are added here."""
-    from .resolve import kit_version
     unit = project.content.unit(unit_id)
-    parts = [kit_version(project.content, unit, fingerprint), lang, document, as_of.isoformat(),
+    parts = [_unit_version(project, unit_id, fingerprint), lang, document, as_of.isoformat(),
              _catalogue_hash(lang), json.dumps(unit.copies, sort_keys=True), repr(unit.sheets),
              ",".join(project.layouts.documents)]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def _unit_version(project: Project, unit_id: str, fingerprint: dict[str, str]) -> str:
+    # one hash per unit, not per document: a no-change rebuild of hundreds of units asks often
+    cache = project.__dict__.setdefault("_versions", {})
+    if unit_id not in cache:
+        from .resolve import kit_version
+        cache[unit_id] = kit_version(project.content, project.content.unit(unit_id), fingerprint)
+    return cache[unit_id]
 
 
 def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[str, str],
@@ -458,7 +468,7 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
                         outcomes.append(outcome)
                         if progress:
                             progress(len(task.render))
-            problems = _unique_problems(p for o in outcomes for p in o.problems)
+            problems = unique_problems(p for o in outcomes for p in o.problems)
             if problems:
                 raise ContentError(problems)
             failures = [f for o in outcomes for f in o.failures]
@@ -491,15 +501,6 @@ def _read_state(out: Path) -> dict:
         return json.loads((out / STATE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def _unique_problems(problems) -> list[Problem]:
-    seen, out = set(), []
-    for p in problems:
-        if str(p) not in seen:
-            seen.add(str(p))
-            out.append(p)
-    return out
 
 
 def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[str, dict], keys: dict[str, str],

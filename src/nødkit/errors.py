@@ -38,6 +38,17 @@ class Problem:
         return f"{where}{what}{self.message}"
 
 
+def unique_problems(problems) -> list[Problem]:
+    """The problems in order, each once (several documents or languages can report the same one)."""
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out
+
+
 class NodkitError(Exception):
     """Base for errors the CLI reports without a traceback."""
 

@@ -20,7 +20,7 @@ from . import __version__
 from .content.load import CONTACTS_FILE, PLANS_DIR, Content
 from .content.models import Bullets, Contact, Plan, Unit
 from .content.yamlfile import format_path
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, unique_problems
 from .i18n import Words
 from .schedule import group_hours, maintenance_dates
 
@@ -162,14 +162,24 @@ class _Texts:
         return f"[{self.lang}?]"
 
 
+def _plan_digest(content: Content, plan_id: str) -> str:
+    # the same for every unit of a plan: computed once per content, not once per unit
+    cache = content.__dict__.setdefault("_plan_digests", {})
+    if plan_id not in cache:
+        plan = content.plans[plan_id]
+        blob = json.dumps({"organisation": content.organisation.model_dump(mode="json"),
+                           "plan": plan.model_dump(mode="json"),
+                           "contacts": [content.contacts[c].model_dump(mode="json") for c in plan.contacts]},
+                          sort_keys=True, ensure_ascii=False)
+        cache[plan_id] = hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return cache[plan_id]
+
+
 def kit_version(content: Content, unit: Unit, layout_files: dict[str, Any]) -> str:
     """Short hash of everything a unit's kit is made from (not the as-of date)."""
-    plan = content.plans[unit.plan]
     payload = {
         "nodkit": __version__,
-        "organisation": content.organisation.model_dump(mode="json"),
-        "plan": plan.model_dump(mode="json"),
-        "contacts": [content.contacts[c].model_dump(mode="json") for c in plan.contacts],
+        "plan": _plan_digest(content, unit.plan),  # organisation, plan and its contacts
         "unit": unit.model_dump(mode="json"),
         "neighbours": [content.unit(n).model_dump(mode="json", include={"name", "phone"}) for n in unit.neighbours],
         "layouts": layout_files,
@@ -286,17 +296,8 @@ def resolve_kit(content: Content, unit: Unit, lang: str, as_of: dt.date, *, vers
         copies=dict(unit.copies),
     )
     if texts.problems:
-        raise ContentError(_unique(texts.problems))
+        raise ContentError(unique_problems(texts.problems))
     return kit
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    seen, out = set(), []
-    for p in problems:
-        if str(p) not in seen:
-            seen.add(str(p))
-            out.append(p)
-    return out
 
 
 def _contact_list(content: Content) -> list[Contact]:

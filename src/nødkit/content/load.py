@@ -39,7 +39,10 @@ class Content:
     docs: dict[str, YamlDoc] = field(default_factory=dict)
 
     def unit(self, unit_id: str) -> Unit:
-        return next(u for u in self.units if u.id == unit_id)
+        index = self.__dict__.get("_by_id")
+        if index is None or len(index) != len(self.units):  # built on first use: hundreds of units
+            index = self.__dict__["_by_id"] = {u.id: u for u in self.units}
+        return index[unit_id]
 
     def languages(self, unit: Unit) -> list[str]:
         return list(unit.languages) or [self.organisation.default_language]

@@ -261,6 +261,9 @@ class PasswordReset(Base):
     how: Text
 
 
+_RRULE_FREQ = re.compile(r"(?:^|[;:])\s*FREQ\s*=\s*([A-Za-z]+)", re.I)
+
+
 def _rrule(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected an RRULE text such as 'FREQ=MONTHLY;BYDAY=+4TU', found {value!r}")
@@ -268,7 +271,26 @@ def _rrule(value: Any) -> str:
         rrulestr(value, dtstart=dt.datetime(2000, 1, 1))
     except (ValueError, TypeError) as exc:
         raise ValueError(f"expected an RRULE text such as 'FREQ=MONTHLY;BYDAY=+4TU', found {value!r} ({exc})") from None
+    freq = _RRULE_FREQ.search(value)
+    if freq is None or freq[1].upper() not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
+        raise ValueError(f"expected FREQ=DAILY, WEEKLY, MONTHLY or YEARLY (planned downtime is named by the day), "
+                         f"found {value!r}")
+    # a rule that names no day at all (the 30th of February) would make every document of every
+    # build search the calendar up to the year 9999 (seconds each) and print no date
+    months = _rrule_numbers(value, "BYMONTH") or list(range(1, 13))
+    days = _rrule_numbers(value, "BYMONTHDAY")
+    if days and not any(abs(d) <= _MONTH_DAYS[m - 1] for m in months if 1 <= m <= 12 for d in days):
+        raise ValueError(f"the rule {value!r} names no day at all (no such day in those months); "
+                         f"check BYMONTH and BYMONTHDAY")
     return value
+
+
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _rrule_numbers(rule: str, key: str) -> list[int]:
+    match = re.search(rf"(?:^|[;:])\s*{key}\s*=\s*([-+0-9, ]+)", rule, re.I)
+    return [int(n) for n in match[1].replace(" ", "").split(",") if n.strip("+-")] if match else []
 
 
 class Maintenance(Base):

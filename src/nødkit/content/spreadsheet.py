@@ -468,6 +468,9 @@ def to_xlsx(header: list[str], rows: list[list[Any]], title: str) -> bytes:
         for cell in column:
             if isinstance(cell.value, str):
                 cell.number_format = "@"
+                # openpyxl stores a text starting with "=" as a formula: a unit named
+                # '=HYPERLINK("http://…")' would become a live link in Excel (and read back empty)
+                cell.data_type = "s"
     for index, name in enumerate(header, start=1):
         width = max([len(str(name))] + [len(str(r[index - 1])) for r in rows if index - 1 < len(r)])
         sheet.column_dimensions[_letters(index)].width = min(60, width + 2)

@@ -147,6 +147,15 @@ class LayoutReader:
         return [seen[k] for k in sorted(seen)]
 
 
+def check_margin(layout, doc) -> list[Problem]:
+    """The print rule every layout shares: no ink within 10 mm of the paper's edge."""
+    if layout.margin < SAFE_AREA - 1e-6:
+        return [Problem(doc.location(("margin",)), "margin",
+                        f"{layout.margin / mm:.1f}mm is inside the 10mm edge printers cannot print; "
+                        f"expected at least 10mm")]
+    return []
+
+
 def find_file(roots: list[Path], rel: str) -> Path | None:
     for root in roots:
         path = root / rel
@@ -165,8 +174,9 @@ def resolve_font(name: str, roots: list[Path]) -> Path | None:
                 return path
         return None
     for root in roots:
-        if (root / "fonts" / name).is_file():
-            return root / "fonts" / name
+        path = root / "fonts" / name
+        if path.is_file() and _inside(path, root):  # not a symbolic link out of the folder either
+            return path
     import reportlab
     shipped = Path(reportlab.__file__).parent / "fonts" / name
     return shipped if shipped.is_file() else None

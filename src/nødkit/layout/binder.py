@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 
 from ..content.models import Base
 from ..errors import Problem
-from . import SAFE_AREA, DocumentSpec, LayoutReader, Length, Page
+from . import DocumentSpec, LayoutReader, Length, Page, check_margin
 from .sheets import Label
 
 
@@ -38,10 +38,7 @@ def documents(reader: LayoutReader) -> list[DocumentSpec]:
     if not result:
         return []
     layout, doc, path = result
-    if layout.margin < SAFE_AREA - 1e-6:
-        reader.problems.append(Problem(doc.location(("margin",)), "margin",
-                                       f"{layout.margin / mm:.1f}mm is inside the 10mm edge printers cannot print; "
-                                       f"expected at least 10mm"))
+    reader.problems.extend(check_margin(layout, doc))
     if layout.shift_row_height < 8 * mm - 1e-6:
         reader.problems.append(Problem(doc.location(("shift_row_height",)), "shift_row_height",
                                        f"{layout.shift_row_height / mm:.1f}mm; rows written by pen need at least 8mm"))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pydantic import Field
-from reportlab.lib.units import mm
 
 from ..content.models import Base
 from ..errors import Problem
-from . import SAFE_AREA, DocumentSpec, LayoutReader, Length, Page
+from . import DocumentSpec, LayoutReader, Length, Page, check_margin
 
 # Reading sizes for a binder document (pt): below these a tired reader struggles.
 MINIMUMS = {"body": 10, "title": 16, "heading": 12, "small": 8}
@@ -32,10 +31,7 @@ def documents(reader: LayoutReader) -> list[DocumentSpec]:
     if not result:
         return []
     layout, doc, path = result
-    if layout.margin < SAFE_AREA - 1e-6:
-        reader.problems.append(Problem(doc.location(("margin",)), "margin",
-                                       f"{layout.margin / mm:.1f}mm is inside the 10mm edge printers cannot print; "
-                                       f"expected at least 10mm"))
+    reader.problems.extend(check_margin(layout, doc))
     for name, least in MINIMUMS.items():
         value = getattr(layout.sizes, name)
         if value < least:

@@ -107,11 +107,17 @@ def render_poster(kit: Kit, layout: PosterLayout, fonts: FontSet) -> bytes:
     browser_label = _("{system} in the browser").format(system=kit.system)
     body_max, body_min = size["body"].max, size["body"].min
     url_size = body_max
-    while url_size > body_min and stringWidth(kit.fallback_url, fonts.bold, url_size) > right_w:
+
+    def widest(size: float) -> float:
+        return max(stringWidth(kit.fallback_url, fonts.bold, size), stringWidth(browser_label, fonts.regular, size))
+    while url_size > body_min and widest(url_size) > right_w:
         url_size -= 0.5
     if stringWidth(kit.fallback_url, fonts.bold, url_size) > right_w:
         raise RenderError("the fallback URL is too long to print on one line under the QR code",
                           field="plan.fallback.url")
+    if stringWidth(browser_label, fonts.regular, url_size) > right_w:  # it would run off the paper
+        raise RenderError(f"'{browser_label}' is too long to print on one line under the QR code; "
+                          f"shorten the system's name", field="plan.system")
     caption_h = 2.3 * url_size * 1.2
     qr_block_top = bottom_y + caption_h + qr
     centre = W - m - right_w / 2
