@@ -20,6 +20,7 @@ import importlib
 import json
 import os
 import re
+import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,13 +356,18 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
             continue
         rendered[job] = done
         target = staging / job.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(done.pdf)
-        if thumbs:
-            from .preview import thumbnail
-            thumb = staging / "_thumbs" / f"{job.path[:-4]}.png"
-            thumb.parent.mkdir(parents=True, exist_ok=True)
-            thumb.write_bytes(thumbnail(done.pdf))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(done.pdf)
+            if thumbs:
+                from .preview import thumbnail
+                thumb = staging / "_thumbs" / f"{job.path[:-4]}.png"
+                thumb.parent.mkdir(parents=True, exist_ok=True)
+                thumb.write_bytes(thumbnail(done.pdf))
+        except OSError as exc:  # a full disk, a quota: say which file, stop this kit
+            result.failures.append(f"{job.path}: cannot be written to {out}: {exc.strerror or exc}")
+            failed = True
+            break
         result.entries[job.path] = {
             "path": job.path, "unit": job.unit, "document": job.document, "lang": job.lang,
             "pages": count_pages(done.pdf), "sha256": hashlib.sha256(done.pdf).hexdigest(),
@@ -463,7 +469,8 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
                 _WORKER.update(project=project, as_of=as_of, fingerprint=fingerprint, out=out, staging=staging,
                                thumbs=True)
                 ctx = multiprocessing.get_context("fork")
-                with ctx.Pool(workers) as pool:
+                # Ctrl-C reaches every process of the terminal: the main process alone handles it
+                with ctx.Pool(workers, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
                     for task, outcome in zip(to_draw, pool.imap(_run_kit_in_worker, to_draw, chunksize=1)):
                         outcomes.append(outcome)
                         if progress:
@@ -503,10 +510,34 @@ def _read_state(out: Path) -> dict:
         return {}
 
 
+def _replace_keeping_old(staging: Path, path: str, target: Path, moved: list) -> None:
+    """Move a drawn file into place; the file it replaces waits in the staging folder until the
+    manifest is written, so a failure half-way can put every earlier file back."""
+    backup = None
+    if target.exists():
+        backup = staging / ".replaced" / path
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        os.link(target, backup)
+    os.replace(staging / path, target)
+    moved.append((target, backup))
+
+
+def _undo(moved: list) -> None:
+    for target, backup in reversed(moved):
+        try:
+            if backup is not None:
+                os.replace(backup, target)
+            else:
+                target.unlink(missing_ok=True)
+        except OSError:
+            pass  # nothing better to do: the error that brought us here is reported
+
+
 def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[str, dict], keys: dict[str, str],
              state: dict, project: Project, as_of: dt.date, *, full: bool, result: BuildResult) -> None:
     """Move drawn files into place (each an atomic rename), then the manifest, then the preview."""
     entries: dict[str, dict] = {}
+    moved: list[tuple[Path, Path | None]] = []  # (installed file, the old one kept aside) to undo a failure
     if not full:  # a partial build (--unit/--lang) keeps the other units' entries
         entries = {p: e for p, e in old.items() if (out / p).is_file()}
     try:
@@ -522,12 +553,12 @@ def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[st
             if before is not None and before.get("sha256") == entry["sha256"] and target.is_file():
                 result.unchanged.append(entry)
             else:
-                os.replace(staging / path, target)
+                _replace_keeping_old(staging, path, target, moved)
                 result.written.append(entry)
-            thumb = staging / "_thumbs" / f"{path[:-4]}.png"
-            if thumb.is_file():
-                (out / "_thumbs" / path).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(thumb, out / "_thumbs" / f"{path[:-4]}.png")
+            thumb = f"_thumbs/{path[:-4]}.png"
+            if (staging / thumb).is_file():
+                (out / thumb).parent.mkdir(parents=True, exist_ok=True)
+                _replace_keeping_old(staging, thumb, out / thumb, moved)
             if before is None or before.get("inputs") != entry["inputs"]:
                 result.reprint.append(entry)
             entries[path] = entry
@@ -555,8 +586,10 @@ def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[st
         write_preview(out, manifest, units, {e["path"] for e in result.written}, result.reprint,
                       result.removed, atomic_write)
     except OSError as exc:
-        raise BuildError(f"writing to {out} failed: {exc.strerror or exc}; files already in place are "
-                         f"complete, the manifest was not updated") from None
+        _undo(moved)
+        where = exc.filename or out
+        raise BuildError(f"writing {where} failed: {exc.strerror or exc}; output/ is as it was before "
+                         f"this build") from None
     result.manifest = out / MANIFEST
 
 

@@ -85,6 +85,20 @@ def _default_sigterm_in_child() -> None:
         pass
 
 
+SIGTERM_GRACE = 10.0  # seconds to clean up after SIGTERM before the process ends regardless
+
+
+def _end_after_grace(done) -> None:
+    """Cleaning up can itself hang (a worker pool whose worker died waits for it forever): then
+    SIGTERM would no longer end nødkit at all. After a grace period the process ends as SIGTERM
+    ended it before nødkit cleaned up on it."""
+    import os
+    if not done.wait(SIGTERM_GRACE):
+        os.write(2, b"nodkit: SIGTERM, and the build did not stop within 10 s; ending it without cleaning up "
+                    b"(if the next build says another build is running, remove the lock file it names)\n")
+        os._exit(143)
+
+
 @contextlib.contextmanager
 def _sigterm_unwinds():
     import os
@@ -98,12 +112,14 @@ def _sigterm_unwinds():
         yield  # ignored on purpose by the caller, or already set by an outer command group
         return
     main = os.getpid()
+    done = threading.Event()  # set once the command has ended, cleanly or not
 
     def on_sigterm(signum, frame):
         if os.getpid() != main:  # a forked worker process: end quietly, as SIGTERM would
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
+        threading.Thread(target=_end_after_grace, args=(done,), daemon=True, name="nodkit-sigterm").start()
         raise _Terminated()
     on_sigterm.nodkit = True  # type: ignore[attr-defined]
     global _FORK_HOOK
@@ -114,6 +130,7 @@ def _sigterm_unwinds():
     try:
         yield
     finally:
+        done.set()
         signal.signal(signal.SIGTERM, previous)
 
 

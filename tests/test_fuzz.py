@@ -1,0 +1,227 @@
+"""Property-based tests (hypothesis): whatever an admin writes, nødkit builds a right kit or
+says why not — never a traceback.
+
+1. Random valid content: random lengths within sane bounds, random characters the default
+   fonts (Vera) have — Latin-1 letters, digits and punctuation, `&<>"'`, and the typographic
+   marks a word processor puts in (– — “ ” ‘ ’ … €) — in the organisation's name, the plan's
+   texts, contact names, the unit's name, address and leader, a neighbour's name, and a random
+   fallback URL (with query characters). Each example builds one unit through the CLI. Either
+   the build succeeds, and its A4 poster's QR code decodes (from a 150 dpi render) to the URL,
+   its text holds the unit's name and every character stays inside the 10 mm safe area; or it
+   fails with a message and exit code 1 (a text that does not fit) or 2 (content) — never a
+   traceback. At least a third of the examples must build, or the test would prove little.
+2. `parse_yaml` on random text, and on random text made of YAML's own punctuation: it returns
+   plain data (dicts with text keys, lists, text, None) or raises ContentError naming the file.
+
+How many: NODKIT_FUZZ_EXAMPLES (default 25) builds, and twenty times as many YAML texts (500).
+Each build takes about a second. CI runs the default on every push; a nightly job can set
+NODKIT_FUZZ_EXAMPLES=500. Examples are random per run (no example database is written); a
+failure prints the `@reproduce_failure` line to replay it.
+
+nødkit has no option to build a single document, so each example builds the unit's whole kit
+except the registration sheets (the unit asks for `sheets: []`): 6 documents.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import AS_OF, CONTENT, decode_qr, pdf_text, render_page, run
+
+from nødkit.content.yamlfile import YamlDoc, parse_yaml
+from nødkit.errors import ContentError
+
+EXAMPLES = int(os.environ.get("NODKIT_FUZZ_EXAMPLES", "25"))
+SAFE_AREA_MM = 10
+
+# what Vera draws: printable Latin-1 (no soft hyphen: it is invisible by design) and a word
+# processor's typographic marks
+LATIN1 = "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x100)] if c != 0xAD)
+TYPOGRAPHIC = "–—“”‘’…€"
+ALPHABET = LATIN1 + TYPOGRAPHIC * 4 + "&<>\"'" * 4  # the characters markup cares about, more often
+
+
+def text(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy[str]:
+    return (st.text(alphabet=ALPHABET, min_size=min_size, max_size=max_size)
+            .filter(lambda s: any(c.isalnum() for c in s)))
+
+
+def words(max_words: int, max_word: int = 12) -> st.SearchStrategy[str]:
+    """Sentence-like text: a poster wraps between words; one 90-letter word cannot wrap."""
+    word = st.text(alphabet=ALPHABET.replace(" ", ""), min_size=1, max_size=max_word)
+    return (st.lists(word, min_size=1, max_size=max_words).map(" ".join)
+            .filter(lambda s: any(c.isalnum() for c in s)))
+
+
+URL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-._~/?&=#%+!$'()*,;:@"
+urls = st.builds(
+    lambda scheme, host, path: f"{scheme}://{host}.dk/{path}",
+    st.sampled_from(["http", "https"]),
+    st.from_regex(r"[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?(\.[a-z0-9]{1,10}){0,2}", fullmatch=True),
+    st.text(alphabet=URL_CHARS, max_size=24),
+)
+
+
+@st.composite
+def contents(draw) -> dict:
+    """Changes to the example content: file -> {field: value}."""
+    return {
+        "organisation": draw(words(6)),
+        "title": draw(words(2, 8)),  # the A3 title band holds about 20 letters
+        "system": draw(text(1, 10).filter(lambda s: s.strip() == s)),
+        "summary": draw(words(16)),
+        "steps": draw(st.lists(words(9, 10), min_size=1, max_size=5)),
+        "url": draw(urls),
+        "how": draw(words(14)),
+        "mobile": draw(st.none() | words(14)),
+        "outside_hours": draw(words(16)),
+        "contact_names": draw(st.lists(words(4), min_size=4, max_size=4)),
+        "call_when": draw(st.lists(words(8, 10), min_size=4, max_size=4)),
+        "section": draw(words(60)),
+        "editor": draw(words(3)),
+        "unit": draw(words(3, 10)),
+        "address": draw(words(5)),
+        "leader": draw(words(3)),
+        "neighbour": draw(words(3, 10)),
+        "example": draw(st.booleans()),
+    }
+
+
+def write_content(folder: Path, c: dict) -> Path:
+    """The example content with every text replaced; written with PyYAML in double quotes, so any
+    character reaches nødkit as the text drawn."""
+    content = folder / "content"
+    (content / "plans").mkdir(parents=True)
+
+    def load(name):
+        return yaml.safe_load((CONTENT / name).read_text("utf-8"))
+
+    def dump(name, data):
+        (content / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_style='"',
+                                                   width=10**6), "utf-8")
+
+    organisation = load("organisation.yaml")
+    organisation["name"] = {"da": c["organisation"]}
+    dump("organisation.yaml", organisation)
+
+    contacts = load("contacts.yaml")
+    for contact, name, when in zip(contacts["contacts"], c["contact_names"], c["call_when"]):
+        contact["name"], contact["call_when"] = name, when
+        contact.pop("does_not", None)
+    dump("contacts.yaml", contacts)
+
+    plan = load("plans/nexus.yaml")
+    plan.update(title=c["title"], system=c["system"], summary=c["summary"], steps=c["steps"],
+                outside_hours=c["outside_hours"])
+    plan["fallback"] = {"url": c["url"], "how": c["how"], **({"mobile": c["mobile"]} if c["mobile"] else {})}
+    plan["revision"].update(editor=c["editor"], approved_on=str(plan["revision"]["approved_on"]),
+                            last_updated=str(plan["revision"]["last_updated"]))
+    plan["sections"] = [{"id": "situation", "heading": c["title"], "body": [c["section"], "{url:fallback}"]}]
+    dump("plans/nexus.yaml", plan)
+
+    units = {"units": [
+        {"id": "enhed", "name": c["unit"], "plan": "nexus", "address": c["address"], "phone": "99 99 10 01",
+         "leader": {"name": c["leader"], "phone": "99 99 10 02"}, "neighbours": ["naboen"], "languages": ["da"],
+         "sheets": [], "example": c["example"]},
+        {"id": "naboen", "name": c["neighbour"], "plan": "nexus", "address": "Eksempelvej 2, 4300 Holbæk",
+         "phone": "99 99 20 01", "leader": {"name": "Bo Prøvesen", "phone": "99 99 20 02"}, "sheets": []},
+    ]}
+    dump("units.yaml", units)
+    return content
+
+
+def squeeze(s: str) -> str:
+    return "".join(s.replace("\u00a0", " ").split())
+
+
+def outside_safe_area(pdf: Path) -> list[str]:
+    import pdfplumber
+    from reportlab.lib.units import mm
+    edge = SAFE_AREA_MM * mm - 0.5
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        return [ch["text"] for ch in page.chars
+                if ch["x0"] < edge or ch["x1"] > page.width - edge
+                or ch["top"] < edge or ch["bottom"] > page.height - edge]
+
+
+def test_random_content_builds_a_right_poster_or_says_why_not():
+    outcomes: list[str] = []
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+    @given(contents())
+    def one(c: dict) -> None:
+        with tempfile.TemporaryDirectory(prefix="nodkit-fuzz-") as tmp:
+            content = write_content(Path(tmp), c)
+            out = Path(tmp) / "out"
+            result = run("build", "--content", str(content), "--out", str(out), "--as-of", AS_OF, "--unit", "enhed")
+            assert "Traceback" not in result.output, result.output
+            if result.exit_code != 0:
+                assert result.exit_code in (1, 2), result.output
+                assert "error:" in result.output, result.output
+                assert not out.exists() or not list(out.rglob("*.pdf")), "a failed build wrote PDFs"
+                reason = next((ln for ln in result.output.splitlines() if ln.startswith("  ")), "").strip()
+                outcomes.append(f"refused ({result.exit_code}): {reason[:300]}")
+                return
+            poster = out / "enhed" / "poster-a4.da.pdf"
+            assert decode_qr(render_page(poster)) == [c["url"]]
+            assert squeeze(c["unit"]) in squeeze(pdf_text(poster)), (c["unit"], pdf_text(poster))
+            assert not outside_safe_area(poster), "".join(outside_safe_area(poster))
+            assert {p.name for p in (out / "enhed").glob("*.pdf")} >= {"poster-a3.da.pdf", "pocket-cards.da.pdf",
+                                                                       "plan.da.pdf", "print-pack.da.pdf"}
+            outcomes.append("built")
+
+    one()
+    built = outcomes.count("built")
+    print(f"fuzz: {len(outcomes)} examples, {built} built, the rest refused with a message:")
+    for outcome in sorted(o for o in outcomes if o != "built"):
+        print("  " + outcome)
+    # the bounds above are chosen so most examples fit; if few do, the test proves little
+    assert built >= len(outcomes) / 3, f"only {built} of {len(outcomes)} examples built: {outcomes}"
+
+
+# --- parse_yaml --------------------------------------------------------------------------------
+
+YAML_PUNCTUATION = "-:?,[]{}#&*!|>'\"%@` \n\t\\"
+yaml_like = st.text(alphabet=st.sampled_from(list(YAML_PUNCTUATION) + list("ab1 \n\n") + ["æ", "\u00a0", "\x0b"]),
+                    max_size=200)
+
+
+def plain(value) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(plain(v) for v in value)
+    return value is None or isinstance(value, str)
+
+
+@settings(max_examples=20 * EXAMPLES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), yaml_like))
+def test_parse_yaml_returns_plain_data_or_a_content_error(source):
+    file = Path("fuzz.yaml")
+    try:
+        doc = parse_yaml(source, file)
+    except ContentError as exc:
+        assert exc.problems and all(p.location.file == file for p in exc.problems)
+        assert all((p.location.line or 1) >= 1 for p in exc.problems)
+        return
+    assert isinstance(doc, YamlDoc)
+    assert plain(doc.data), doc.data
+
+
+@pytest.mark.parametrize("source", [
+    "[" * 10_000, "{a: " * 5_000, "- " * 5_000 + "x", "&a [*a]", "*a : b", "? [a]\n: b",
+    "a: !!python/object:os.system x",
+    "\ufeffa: 1", "a: 1\n---\nb: 2", "a: b\x0bc", "\x00", "a: &x 1\nb: *x", "<<: {a: 1}", "a: |\n  \x85x",
+])
+def test_parse_yaml_edge_cases(source):
+    test_parse_yaml_returns_plain_data_or_a_content_error.hypothesis.inner_test(source)
