@@ -13,7 +13,7 @@
    the failing unit or file named, no partial or temporary file, no lock left behind, and the
    earlier output byte for byte as it was.
 
-Tests marked xfail(strict=True) state what build.py must still do; they pass once it does.
+A test marked xfail(strict=True) states what build.py must still do; it passes once it does.
 """
 
 from __future__ import annotations
@@ -674,6 +674,24 @@ def test_a_renderer_bug_for_one_unit_names_it_reports_the_others_and_writes_noth
     assert re.search(r"\b\d+ others? (were|was) (fine|made)", result.output) or f"{UNIT}:" in result.output, \
         result.output
     assert_failed_cleanly(result.exit_code, result.output, out, before, OTHER)
+
+
+@pytest.mark.xfail(strict=True, reason="needs build.py: a worker process that dies (killed for memory, a crash in "
+                                       "a C extension) hangs multiprocessing.Pool for ever; use "
+                                       "concurrent.futures.ProcessPoolExecutor (it raises BrokenProcessPool) or "
+                                       "watch the workers, and report the kit that was being drawn")
+def test_a_worker_that_dies_fails_the_build_instead_of_hanging_it(tmp_path, earlier):
+    out, before = earlier
+    content = changed_content(tmp_path)
+    process = _start(build_args(content, out, "--unit", UNIT, "--unit", OTHER), env={"NODKIT_DIE_UNIT": OTHER},
+                     script=str(FIXTURES / "nodkit_with_faults.py"))
+    try:
+        stdout, stderr = process.communicate(timeout=20)  # the two kits draw in about 3 s
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("the build hung after a worker process died")
+    assert_failed_cleanly(process.returncode, stdout + stderr, out, before, OTHER)
 
 
 # two builds at once ------------------------------------------------------------------------------
