@@ -32,7 +32,7 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
 _LANG = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
 # What a person may type in a phone number: digits and the usual separators. Letters are
-# refused outright: phonenumbers reads "72 36 XX XX" as a vanity number and accepts it.
+# refused outright: phonenumbers reads "33 12 XX XX" as a vanity number and accepts it.
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()./-]+$")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _HHMM = re.compile(r"^([01]?\d|2[0-4])[:.]([0-5]\d)$")

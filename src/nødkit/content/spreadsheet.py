@@ -265,7 +265,7 @@ def _blank(value: Any) -> bool:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as the text the admin sees: 72361448.0 (a phone typed as a number) is '72361448'."""
+    """A cell as the text the admin sees: 33123456.0 (a phone typed as a number) is '33123456'."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -462,8 +462,8 @@ def to_xlsx(header: list[str], rows: list[list[Any]], title: str) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
-    # phone numbers and ids stay text when edited: typed into a General cell, "72 36 14 48"
-    # would survive but "72361448" would become a number
+    # phone numbers and ids stay text when edited: typed into a General cell, "33 12 34 56"
+    # would survive but "33123456" would become a number
     for column in sheet.iter_cols(min_row=2):
         for cell in column:
             if isinstance(cell.value, str):

@@ -187,7 +187,7 @@ def render_poster(kit: Kit, layout: PosterLayout, fonts: FontSet) -> bytes:
 
 def _labelled_number(fonts: FontSet, scale: float, label: str, number: str, field: str,
                      label_size: Size, number_size: Size) -> NumberRow:
-    """'Label .......... 72 36 14 48': the number big, bold and never broken."""
+    """'Label .......... 33 12 34 56': the number big, bold and never broken."""
     para = Text(label, field, label_size).flowable(fonts, scale)
     return NumberRow(para, checked(unbroken(number), fonts.bold, field), fonts.bold, number_size.at(scale), field,
                      space_after=label_size.at(scale) * 0.25)
