@@ -41,7 +41,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import AS_OF, CONTENT, FIXTURES, build, copy_content, run
-from test_content_errors import BOMB, Case, assert_rejected, edit
+from test_content_errors import BOMB, Case, assert_rejected, bad_content  # noqa: F401 (a shared fixture)
 
 from nødkit.build import LOCK
 from nødkit.cli import main
@@ -100,15 +100,6 @@ def tree(folder: Path) -> dict[str, str]:
         return {}
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "/"
             for p in sorted(folder.rglob("*"))}
-
-
-@pytest.fixture
-def bad_content(request, tmp_path) -> tuple[Path, Case]:
-    case: Case = request.param
-    shutil.copytree(copy_content(tmp_path), tmp_path / "original")
-    content = tmp_path / "content"
-    edit(content, case)
-    return content, case
 
 
 @pytest.mark.parametrize("bad_content", CASES, ids=[c.id for c in CASES], indirect=True)

@@ -77,6 +77,8 @@ def _compose_fast(text: str) -> yaml.Node | None:
     fraction of the time; anything else returns None and goes through the careful loader."""
     if not getattr(yaml, "__with_libyaml__", False) or _UNUSUAL.search(text):
         return None
+    if text.count("\n") + text.count(",") > MAX_NODES:
+        return None  # possibly a flood of values: libyaml would build them all before we could count
     try:
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
