@@ -53,7 +53,7 @@ def pack_instructions(kit: Kit, parts: list[tuple], fonts: FontSet) -> bytes:
     for i, (title, paper, pages, copies, how) in enumerate(parts, 1):
         rows.append([p(str(i), cell), p(title, cell, "documents"), p(paper, cell), p(str(pages), cell),
                      p(str(copies), cell), p(how, cell)])
-    table = Table(rows, colWidths=[inner * w for w in (0.05, 0.33, 0.14, 0.11, 0.12, 0.25)], repeatRows=1)
+    table = Table(rows, colWidths=[inner * w for w in (0.065, 0.315, 0.14, 0.11, 0.12, 0.25)], repeatRows=1)
     # FONTNAME: reportlab sets every cell's font, Helvetica unless told (an unembedded font)
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.regular),
                                ("GRID", (0, 0), (-1, -1), 0.6, HexColor("#000000")),
