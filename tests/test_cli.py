@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -286,9 +287,22 @@ def test_full_build_removes_deleted_units_files(tmp_path, default_kit):
 def test_a_running_build_blocks_a_second_one_and_output_stays(tmp_path, default_kit):
     out = tmp_path / "output"
     shutil.copytree(default_kit, out)
-    (out / LOCK).write_text("12345")
+    (out / LOCK).write_text(str(os.getppid()))  # a process that runs: the lock is held
     before = snapshot(out)
     result = build(out, "--unit", _yaml(CONTENT / "units.yaml")["units"][0]["id"])
     assert result.exit_code != 0 and "Traceback" not in result.output
-    assert "another" in result.output
+    assert "another" in result.output and str(os.getppid()) in result.output
     assert snapshot(out) == before
+
+
+def test_the_lock_of_a_build_that_was_killed_is_taken_over(tmp_path, default_kit):
+    """`kill -9` or a power cut leaves the lock behind; its process is gone, so the next build
+    may go on (and removes the lock when it ends)."""
+    out = tmp_path / "output"
+    shutil.copytree(default_kit, out)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    (out / LOCK).write_text(gone)
+    result = build(out, "--unit", _yaml(CONTENT / "units.yaml")["units"][0]["id"])
+    assert result.exit_code == 0, result.output
+    assert not (out / LOCK).exists()

@@ -12,6 +12,7 @@ the one this folder's state records, is not drawn again. `--force` draws everyth
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import datetime as dt
@@ -21,7 +22,7 @@ import json
 import os
 import re
 import signal
-import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -72,6 +73,7 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)
     reprint: list[dict] = field(default_factory=list)  # new, or what they show changed since the last build
     manifest: Path | None = None
+    installed: bool = False  # the new kit is in place: an interrupt from now on finds it complete
 
 
 def documents(project: Project) -> list[str]:
@@ -381,8 +383,18 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
 _WORKER: dict = {}
 
 
+def _kit_name(task: KitTask) -> str:
+    return f"{task.unit} ({task.lang})"
+
+
+_DRAWING = ".drawing"  # in the staging folder: per worker process, the kit it is drawing
+
+
 def _run_kit_in_worker(task: KitTask) -> KitResult:
     w = _WORKER
+    marker = w["staging"] / _DRAWING / str(os.getpid())
+    marker.parent.mkdir(exist_ok=True)
+    marker.write_text(_kit_name(task), "utf-8")
     return run_kit(w["project"], task, w["as_of"], w["fingerprint"], w["out"], w["staging"], w["thumbs"])
 
 
@@ -402,35 +414,135 @@ STATE = ".nodkit-state.json"  # path -> [size, mtime_ns, key]: what this folder'
 
 def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iterable[str] = (),
           as_of: dt.date, jobs: int = 1, force: bool = False,
-          progress: Callable[[int], None] | None = None, on_plan: Callable[[int, int], None] | None = None
-          ) -> BuildResult:
-    """Draw what changed into a staging folder, then move it into place; see the module docstring."""
+          progress: Callable[[int], None] | None = None, on_plan: Callable[[int, int], None] | None = None,
+          result: BuildResult | None = None) -> BuildResult:
+    """Draw what changed into a staging folder, then move it into place; see the module docstring.
+
+    Ctrl-C and SIGTERM are held for the whole build (see `_Interrupts`): they stop it at once
+    while it plans and draws, and otherwise as soon as the step under way — taking the lock,
+    installing the kit, cleaning up — is done. Pass `result` to learn, after an interrupt,
+    whether the new kit was already installed.
+    """
     import shutil
 
     units, langs = list(units), list(langs)
-    tasks = plan_kits(project, units, langs)
-    fingerprint = _layout_fingerprint(project.layouts)
+    result = result or BuildResult()
+    interrupts = _Interrupts()
     created = not out.exists()
+    lock = _Lock(out)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".probe-", delete=True)
-        probe.close()
-    except OSError as exc:
-        raise BuildError(f"cannot write to the output folder {out}: {exc.strerror}") from None
-    try:
-        return _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan)
+        interrupts.hold()
+        with interrupts.allowed():
+            tasks = plan_kits(project, units, langs)
+            fingerprint = _layout_fingerprint(project.layouts)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BuildError(f"cannot write to the output folder {out}: {exc.strerror}") from None
+        lock.take()
+        _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan,
+                      result, interrupts)
+        return result
     except BaseException:
+        interrupts.stop_allowing()
         if created:  # a failed first build leaves no empty output folder behind
             shutil.rmtree(out, ignore_errors=True)
         raise
+    finally:
+        interrupts.stop_allowing()
+        lock.release()
+        interrupts.release()
 
 
-def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan):
-    import multiprocessing
+class _Interrupts:
+    """Holds Ctrl-C (SIGINT) and SIGTERM for the length of a build.
+
+    Python raises KeyboardInterrupt at whatever instruction the signal lands on — between making
+    a temporary folder and the `try` that removes it, half-way through moving the kit into place.
+    So the build's own handler records a signal and the build goes on, except inside
+    `allowed()` (planning and drawing, which leave nothing to undo), where the signal acts at
+    once as it would have without nødkit's handler. A held signal acts when the build next
+    allows it, or when `release()` puts the original handlers back at the very end. Allowing is
+    one assignment to a flag, so no signal can fall between two handlers being swapped.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.allowing = False
+        self.caught: list[int] = []
+        self.previous: dict = {}
+
+    def hold(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return  # signal handlers belong to the main thread (a build run from a thread)
+        previous = {s: signal.getsignal(s) for s in self.SIGNALS}
+        self.previous = previous
+        for s in self.SIGNALS:
+            signal.signal(s, self._on_signal)
+
+    def _on_signal(self, signum, frame) -> None:
+        if self.allowing:
+            self._act(signum, frame)
+        else:
+            self.caught.append(signum)
+
+    def _act(self, signum: int, frame) -> None:
+        handler = self.previous.get(signum)
+        if handler is signal.SIG_IGN:
+            return
+        if callable(handler):
+            handler(signum, frame)  # KeyboardInterrupt, or the command line's SIGTERM handler
+            return
+        signal.signal(signum, signal.SIG_DFL)  # SIG_DFL, or a handler not set from Python: end as it would
+        signal.raise_signal(signum)
+
+    @contextlib.contextmanager
+    def allowed(self):
+        self.allowing = True
+        try:
+            if self.caught:
+                self._act(self.caught.pop(0), None)
+            yield
+        finally:
+            self.allowing = False
+
+    def stop_allowing(self) -> None:
+        """At the start of cleaning up: an interrupt that ended `allowed()` before its `finally`
+        ran would otherwise leave it on."""
+        self.allowing = False
+
+    def release(self) -> None:
+        if not self.previous:
+            return
+        signal.pthread_sigmask(signal.SIG_BLOCK, self.SIGNALS)  # none may come between the two
+        try:
+            for s, handler in self.previous.items():
+                signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, self.SIGNALS)
+        if self.caught:
+            self._act(self.caught.pop(0), None)
+
+
+def _sweep_leftovers(out: Path) -> None:
+    """What a build killed outright (kill -9, a power cut) could not remove. Only the lock's
+    holder runs this, so no other build is using them."""
+    import shutil
+    for staging in out.glob(".staging-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    for tmp in out.rglob(".*.tmp"):
+        if not tmp.name.startswith(LOCK):  # another build's attempt to take the lock, not a leftover
+            tmp.unlink(missing_ok=True)
+
+
+def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan, result,
+                  interrupts) -> None:
+    import secrets
     import shutil
 
-    result = BuildResult()
-    with _Lock(out):
+    _sweep_leftovers(out)
+    with interrupts.allowed():
         previous = read_manifest(out)
         old = {e["path"]: e for e in previous.get("files", [])}
         state = _read_state(out)
@@ -456,39 +568,82 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
         if on_plan:
             on_plan(drawn_docs, sum(len(t.documents) + 1 for t in planned) - drawn_docs)
 
-        staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
+    staging = out / f".staging-{secrets.token_hex(6)}"
+    try:
         try:
-            outcomes: list[KitResult] = []
-            workers = max(1, min(jobs, len(to_draw)))
-            if workers == 1:
+            staging.mkdir()
+        except OSError as exc:
+            raise BuildError(f"cannot write to the output folder {out}: {exc.strerror}") from None
+        workers = max(1, min(jobs, len(to_draw)))
+        if workers == 1:
+            outcomes = []
+            with interrupts.allowed():
                 for task in to_draw:
                     outcomes.append(run_kit(project, task, as_of, fingerprint, out, staging, True))
                     if progress:
                         progress(len(task.render))
-            else:
-                _WORKER.update(project=project, as_of=as_of, fingerprint=fingerprint, out=out, staging=staging,
-                               thumbs=True)
-                ctx = multiprocessing.get_context("fork")
-                # Ctrl-C reaches every process of the terminal: the main process alone handles it
-                with ctx.Pool(workers, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)) as pool:
-                    for task, outcome in zip(to_draw, pool.imap(_run_kit_in_worker, to_draw, chunksize=1)):
-                        outcomes.append(outcome)
-                        if progress:
-                            progress(len(task.render))
-            problems = unique_problems(p for o in outcomes for p in o.problems)
-            if problems:
-                raise ContentError(problems)
-            failures = [f for o in outcomes for f in o.failures]
-            if failures:
-                ok = sum(len(o.entries) for o in outcomes)
-                raise BuildError(f"{len(failures)} document(s) could not be made; nothing was written "
-                                 f"({ok} others were fine):\n  " + "\n  ".join(failures))
-            drawn = {path: entry for o in outcomes for path, entry in o.entries.items()}
-            _install(out, staging, previous, old, drawn, keys, state, project, as_of,
-                     full=not units and not langs, result=result)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return result
+        else:
+            outcomes = _draw_in_workers(project, to_draw, workers, as_of, fingerprint, out, staging, progress,
+                                        interrupts)
+        problems = unique_problems(p for o in outcomes for p in o.problems)
+        if problems:
+            raise ContentError(problems)
+        failures = [f for o in outcomes for f in o.failures]
+        if failures:
+            ok = sum(len(o.entries) for o in outcomes)
+            raise BuildError(f"{len(failures)} document(s) could not be made; nothing was written "
+                             f"({ok} others were fine):\n  " + "\n  ".join(failures))
+        drawn = {path: entry for o in outcomes for path, entry in o.entries.items()}
+        _install(out, staging, previous, old, drawn, keys, state, project, as_of,
+                 full=not units and not langs, result=result)
+        result.installed = True
+    finally:
+        interrupts.stop_allowing()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _draw_in_workers(project, to_draw, workers, as_of, fingerprint, out, staging, progress,
+                     interrupts) -> list[KitResult]:
+    """One kit per task in a pool of forked processes. A worker that dies (the out-of-memory
+    killer, a crash in a C extension) breaks the pool at once, so the build fails and names
+    the kits that were being drawn instead of waiting for a result that never comes."""
+    import multiprocessing
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    _WORKER.update(project=project, as_of=as_of, fingerprint=fingerprint, out=out, staging=staging, thumbs=True)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
+    finished, futures = False, {}
+    try:
+        with interrupts.allowed():
+            futures = {pool.submit(_run_kit_in_worker, task): task for task in to_draw}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    future.result()  # a dead worker: BrokenProcessPool, here rather than after the rest
+                    if progress:
+                        progress(len(futures[future].render))
+        finished = True
+        return [f.result() for f in futures]
+    except BrokenProcessPool:
+        made = {_kit_name(t) for f, t in futures.items() if f.done() and f.exception() is None}
+        drawing = sorted({m.read_text("utf-8") for m in (staging / _DRAWING).glob("*")} - made)
+        raise BuildError("a worker process ended abruptly (killed for lack of memory? a crash?) while drawing "
+                         + (" or ".join(drawing) or "a kit") + "; nothing was written") from None
+    finally:
+        interrupts.stop_allowing()  # the staging folder is removed next: no worker may still write to it
+        if not finished:  # an interrupt or a broken pool: stop the workers now, not after their kit
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_start() -> None:
+    # Ctrl-C reaches every process of the terminal: the main process alone handles it. SIGTERM
+    # (from the pool, or to the whole process group) ends a worker at once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _unchanged(out: Path, path: str, key: str, old: dict, state: dict) -> bool:
@@ -568,7 +723,10 @@ def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[st
             for path in sorted(set(old) - set(entries)):
                 stale = (out / path).resolve()
                 if stale.is_file() and out.resolve() in stale.parents:
-                    stale.unlink()
+                    kept = staging / ".replaced" / path  # put back if a later step fails
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(stale, kept)
+                    moved.append((stale, kept))
                     result.removed.append(path)
                 state.pop(path, None)
         calendars = _write_calendars(out, project, as_of)
@@ -594,37 +752,73 @@ def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[st
 
 
 class _Lock:
-    """Refuses a second build into the same output folder while one is running."""
+    """Refuses a second build into the same output folder while one is running.
+
+    The lock file holds the builder's process id. It is made by linking a finished file into
+    place (atomic: the lock never exists without its id), and removed only by the process
+    it names, so `build` can release it in a `finally` that covers the taking too.
+    A lock whose process no longer runs (killed with -9, a power cut) is taken over.
+    """
 
     def __init__(self, out: Path):
         self.path = out / LOCK
+        self.mine = str(os.getpid())
 
-    def __enter__(self):
+    def take(self) -> None:
+        for _attempt in range(2):
+            ours = self.path.with_name(f"{LOCK}.{self.mine}.tmp")
+            try:
+                ours.write_text(self.mine)
+                os.link(ours, self.path)
+                return
+            except FileExistsError:
+                if not self._stale():
+                    raise BuildError(f"another nødkit build (process {self._holder() or '?'}) is writing to "
+                                     f"{self.path.parent}; wait for it to end") from None
+                self.path.unlink(missing_ok=True)
+            except OSError as exc:
+                raise BuildError(f"cannot write to the output folder {self.path.parent}: "
+                                 f"{exc.strerror or exc}") from None
+            finally:
+                ours.unlink(missing_ok=True)
+        raise BuildError(f"cannot take the build lock {self.path}; remove it if no build is running")
+
+    def _holder(self) -> str:
         try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            raise BuildError(f"another nødkit build is writing to {self.path.parent} "
-                             f"(remove {self.path} if no build is running)") from None
-        with os.fdopen(fd, "w") as fh:
-            fh.write(str(os.getpid()))
-        return self
+            return self.path.read_text().strip()
+        except OSError:
+            return ""
 
-    def __exit__(self, *exc):
-        self.path.unlink(missing_ok=True)
+    def _stale(self) -> bool:
+        holder = self._holder()
+        if not holder.isdigit():
+            return False  # not ours to judge (being written by an older nødkit, or hand-made)
+        try:
+            os.kill(int(holder), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False  # a process of another user: alive
+        return False
+
+    def release(self) -> None:
+        if self._holder() == self.mine:
+            self.path.unlink(missing_ok=True)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
+    import secrets
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"  # named before it exists: see build()
     try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -201,9 +201,16 @@ def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force) -
         if "bar" in state:
             state["bar"].update(n)
 
+    from .build import BuildResult
+    result = BuildResult()
     try:
-        result = run_build(project, out_dir, units=units, langs=langs, as_of=day, jobs=jobs, force=force,
-                           progress=advance, on_plan=planned)
+        run_build(project, out_dir, units=units, langs=langs, as_of=day, jobs=jobs, force=force,
+                  progress=advance, on_plan=planned, result=result)
+    except KeyboardInterrupt as exc:
+        if not result.installed:
+            raise
+        click.secho(f"interrupted after the kit was written: {out_dir}/ holds this build's kit", fg="red", err=True)
+        sys.exit(143 if isinstance(exc, _Terminated) else 130)
     finally:
         if "bar" in state:
             state["bar"].__exit__(None, None, None)
