@@ -823,6 +823,35 @@ def test_yaml_tags_never_run_code(tmp_path):
     assert not marker.exists()
 
 
+def test_csv_export_defuses_formulas_and_reads_them_back_unchanged(tmp_path):
+    """In a .csv a cell starting with = + - @ is run as a formula when Excel opens it ("CSV
+    injection"): the export writes it with an apostrophe in front; import removes exactly that."""
+    import csv as csvlib
+    content = copy_content(tmp_path)
+    units = content / "units.yaml"
+    names = {"bakkehuset": '=HYPERLINK("http://x.example/","Klik her")', "strandgaarden": "@SUM(1+1)",
+             "lindely": "-Lindely", "solsikken": "'=kept as typed"}
+    text = units.read_text("utf-8")
+    for unit, name in names.items():
+        start = text.index(f"id: {unit}")
+        at = text.index("name: ", start)
+        end = text.index("\n", at)
+        text = text[:at] + "name: " + yaml_quote(name) + text[end:]
+    units.write_text(text, "utf-8")
+    target = content / "units.csv"
+    assert run("units", "export", str(target), "--content", str(content)).exit_code == 0
+    cells = [c for row in csvlib.reader(target.read_text("utf-8-sig").splitlines(), delimiter=";") for c in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], cells
+    units.unlink()
+    from nødkit.content.load import load_content
+    loaded = load_content(content)
+    assert {u: loaded.unit(u).name for u in names} == names
+
+
+def yaml_quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def test_export_writes_a_name_that_looks_like_a_formula_as_text(tmp_path):
     """A unit named '=HYPERLINK(…)' must not become a live formula in the exported workbook,
     and must read back as the same name."""

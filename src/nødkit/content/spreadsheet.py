@@ -205,7 +205,7 @@ def _csv_rows(file: Path) -> list[tuple[int, list[Any]]]:
     rows = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            rows.append((number, cells))
+            rows.append((number, [_unguard(cell) for cell in cells]))
     except csv.Error as exc:
         raise _error(Location(file), f"not a readable CSV file: {exc}") from None
     return rows
@@ -480,6 +480,21 @@ def to_xlsx(header: list[str], rows: list[list[Any]], title: str) -> bytes:
     return buffer.getvalue()
 
 
+# A spreadsheet program evaluates a CSV cell that starts with one of these as a formula
+# ("CSV injection"). Export writes such a cell with an apostrophe in front, and import takes
+# exactly that apostrophe away again, so the round trip keeps '+45 …' and '-' as they were.
+# (A value that already starts with apostrophes before such a character gets one more.)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _guard(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START) else value
+
+
+def _unguard(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_START) else cell
+
+
 def to_csv(header: list[str], rows: list[list[Any]], lang: str) -> bytes:
     from babel import Locale
 
@@ -492,7 +507,7 @@ def to_csv(header: list[str], rows: list[list[Any]], lang: str) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    writer.writerows([["" if v is None else _guard(v) for v in row] for row in rows])
     # the byte-order mark makes Excel read UTF-8 (æ, ø, å) instead of guessing Windows-1252
     return buffer.getvalue().encode("utf-8-sig")
 
