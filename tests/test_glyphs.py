@@ -186,6 +186,47 @@ def test_greek_unit_name_fails_in_the_bold_font_too_and_keeps_earlier_output(tmp
     assert after == before, "a failed build changed the output folder"
 
 
+# --- `check` finds them before anything is drawn ------------------------------------------
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text("utf-8").splitlines(), 1) if text in line)
+
+
+def test_check_names_file_line_and_both_fonts_for_a_letter_the_fonts_lack(tmp_path):
+    """A zero-width space pasted from Word, and a Greek letter: `check` reports each at its place
+    in the file, with the character's code point (and the name of one that cannot be seen)."""
+    content = copy_content(tmp_path)
+    units = content / "units.yaml"
+    edit(units, "name: Botilbud Bakkehuset", "name: Botilbud Bakke\u200bhuset λ")
+    result = run("check", "--content", str(content))
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    lines = [ln for ln in result.output.splitlines() if "units[0].name" in ln]
+    assert len(lines) == 1, result.output
+    line = lines[0]
+    assert f"units.yaml:{_line_of(units, 'Bakke')}:" in line, line
+    assert "'λ' (U+03BB)" in line and "U+200B ZERO WIDTH SPACE" in line, line
+    assert "Bitstream Vera Sans (Vera.ttf)" in line and "Bitstream Vera Sans Bold (VeraBd.ttf)" in line, line
+    assert "(da)" in line and "theme.yaml" in line
+
+
+def test_check_looks_at_a_text_only_in_the_languages_that_print_it(tmp_path):
+    """The English plan title is printed only for units that ask for English: with Cyrillic in it,
+    `check` fails while one unit does, and passes once none does."""
+    content = copy_content(tmp_path)
+    plan = content / "plans" / "nexus.yaml"
+    text = plan.read_text("utf-8")
+    start = text.index("title:")
+    english = text.index("en: ", start) + len("en: ")
+    plan.write_text(text[:english] + "Ж " + text[english:], "utf-8")
+    result = run("check", "--content", str(content))
+    assert result.exit_code == 2, result.output
+    assert any("title.en" in ln and "'Ж' (U+0416)" in ln and "(en)" in ln for ln in result.output.splitlines()), \
+        result.output
+    edit(content / "units.yaml", "languages: [da, en]", "languages: [da]")
+    result = run("check", "--content", str(content))
+    assert result.exit_code == 0, result.output
+
+
 def test_decomposed_letters_are_normalised_before_the_check(tmp_path):
     # "å" typed as a + combining ring (as some Mac and web forms send it) is one letter Vera
     # has once composed: no false alarm about U+030A
@@ -214,7 +255,10 @@ def test_layout_font_lacking_a_glyph_fails_the_build_naming_character_field_and_
                              {font.name: font})
     content = copy_content(tmp_path)
     edit(content / "plans" / "nexus.yaml", "  - da: Ring til andre botilbud", "  - da: Efter § 3 ring til andre botilbud")
-    assert run("check", "--content", str(content), "--layouts", str(layouts)).exit_code == 0  # fonts are fine
+    checked = run("check", "--content", str(content), "--layouts", str(layouts))
+    assert checked.exit_code == 2, checked.output  # `check` finds it first, at its line in the plan
+    assert any("nexus.yaml:" in ln and "steps[0].da" in ln and "Vera-without-U00A7.ttf" in ln
+               and "'§' (U+00A7)" in ln for ln in checked.output.splitlines()), checked.output
     out = tmp_path / "output"
     result = build(out, "--unit", "bakkehuset", content=content, layouts=layouts)
     assert result.exit_code == 1, result.output

@@ -21,9 +21,83 @@ def check_project(project: Project, as_of: dt.date) -> list[Problem]:
                 resolve_kit(content, unit, lang, as_of, version="check")
             except ContentError as exc:
                 problems.extend(p for p in exc.problems if str(p) not in {str(q) for q in problems})
+    problems.extend(glyph_problems(project))
     if problems:
         raise ContentError(problems)
     return warnings(project)
+
+
+def glyph_problems(project: Project) -> list[Problem]:
+    """Every text of the content against the fonts that will draw it, with its place in the
+    file — the same check `build` makes while drawing, before anything is drawn. A text is
+    checked in the languages of the units that print it (a unit's fields: its own languages; a
+    plan: its units'; a contact: the units of the plans that name it), and a text under a
+    language key (`en: …`) only in that language."""
+    import unicodedata
+
+    from .content.yamlfile import format_path
+    from .render.fonts import font_label, glyph_list, missing_glyphs, register_fonts
+
+    content = project.content
+    unit_langs = {u.id: set(content.languages(u)) for u in content.units}
+    plan_langs: dict[str, set[str]] = {}
+    for unit in content.units:
+        plan_langs.setdefault(unit.plan, set()).update(unit_langs[unit.id])
+    contact_langs: dict[str, set[str]] = {}
+    for plan in content.plans.values():
+        for contact in plan.contacts:
+            contact_langs.setdefault(contact, set()).update(plan_langs.get(plan.id, set()))
+    every = set().union(*unit_langs.values()) if unit_langs else set()
+    fonts = {lang: register_fonts(*project.layouts.fonts_for(lang)) for lang in sorted(every)}
+    problems: list[Problem] = []
+    for name, doc in sorted(content.docs.items()):
+        for path, text, keyed in _texts(doc.data):
+            langs = _languages_of(name, doc.data, path, unit_langs, plan_langs, contact_langs, every)
+            if keyed:
+                langs = langs & {keyed}
+            text = unicodedata.normalize("NFC", text)
+            for lang in sorted(langs):
+                lacking = {font: missing_glyphs(text, font)
+                           for font in dict.fromkeys((fonts[lang].regular, fonts[lang].bold))}
+                missing = sorted({ch for chars in lacking.values() for ch in chars})
+                if missing:
+                    names = " and ".join(font_label(font) for font, chars in lacking.items() if chars)
+                    problems.append(Problem(doc.location(path), format_path(path),
+                                            f"the font{'s' if ' and ' in names else ''} {names} ({lang}) "
+                                            f"{'have' if ' and ' in names else 'has'} no glyph for "
+                                            f"{glyph_list(missing)}; change the text, or name a font that "
+                                            f"has {'it' if len(missing) == 1 else 'them'} in the layouts' "
+                                            f"theme.yaml (see docs/languages.md)"))
+    return problems
+
+
+def _texts(data, path: tuple = (), lang: str | None = None):
+    """(path, text, language) for every text; the language of a text in a per-language mapping
+    (`{da: …, en: …}`: every key a language code), else the language above it, or None."""
+    from babel import localedata
+    if isinstance(data, str):
+        yield path, data, lang
+    elif isinstance(data, dict):
+        per_language = bool(data) and all(isinstance(k, str) and localedata.exists(k) for k in data)
+        for key, value in data.items():
+            yield from _texts(value, (*path, key), key if per_language else lang)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _texts(value, (*path, i), lang)
+
+
+def _languages_of(name: str, data, path: tuple, unit_langs, plan_langs, contact_langs, every) -> set[str]:
+    """The languages whose kits print the text at `path` of content file `name`."""
+    try:
+        if path[:1] == ("units",) and isinstance(path[1], int):
+            return unit_langs.get(data["units"][path[1]].get("id"), every)
+        if name.startswith(PLANS_DIR + "/"):
+            return plan_langs.get(data.get("id"), set())
+        if name == CONTACTS_FILE and path[:1] == ("contacts",) and isinstance(path[1], int):
+            return contact_langs.get(data["contacts"][path[1]].get("id"), set())
+    except (IndexError, KeyError, TypeError, AttributeError):
+        pass
+    return every
 
 
 def warnings(project: Project) -> list[Problem]:

@@ -72,7 +72,9 @@ def checked(text: str, font_name: str, field: str) -> str:
 
 def glyph_list(missing: Sequence[str], most: int = 8) -> str:
     """"'Ж' (U+0416), 'Ы' (U+042B)", and "… and 12 more" past `most` (a wrong font lacks hundreds)."""
-    shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:most])
+    shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" if unicodedata.category(ch)[0] not in "CZM"
+                      else f"U+{ord(ch):04X} {unicodedata.name(ch, 'an invisible character')}"  # e.g. from Word
+                      for ch in missing[:most])
     return shown + (f" and {len(missing) - most} more" if len(missing) > most else "")
 
 
