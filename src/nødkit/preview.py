@@ -32,7 +32,7 @@ def thumbnail(pdf: bytes) -> bytes:
     finally:
         doc.close()
     buf = BytesIO()
-    image.convert("L").save(buf, format="PNG")
+    image.convert("L").save(buf, format="PNG", compress_level=3)  # level 6 took a quarter longer for 4 % less
     return buf.getvalue()
 
 

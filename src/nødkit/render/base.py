@@ -75,18 +75,45 @@ class Text:
     def flowable(self, fonts: FontSet, scale: float) -> Paragraph:
         font = fonts.bold if self.bold else fonts.regular
         size = self.size.at(scale)
-        body = self.markup if self.markup is not None else escape(checked(self.text, font, self.field))
+        body = self.markup if self.markup is not None else escape(_checked(self.text, font, self.field))
         style = ParagraphStyle(
             name=self.field, fontName=font, fontSize=size, leading=size * self.leading,
-            textColor=HexColor(self.colour), spaceBefore=self.space_before * size,
+            textColor=_colour(self.colour), spaceBefore=self.space_before * size,
             spaceAfter=self.space_after * size, leftIndent=self.indent * size if self.bullet else 0,
             bulletIndent=0, bulletFontName=fonts.bold, bulletFontSize=size, alignment=self.align,
             splitLongWords=1, allowWidows=0,
         )
         bullet = escape(self.bullet) if self.bullet else None
-        para = Paragraph(body, style, bulletText=bullet)
+        frags = _parsed(body, font, self.colour)
+        para = Paragraph(body, style, bulletText=bullet, frags=[f.clone(fontSize=size) for f in frags])
         para.nk_field = self.field  # type: ignore[attr-defined]
         return para
+
+
+# Fitting tries a text at up to ten sizes. Parsing its markup is the same each time and cost
+# half of a poster's drawing time, so it is parsed once (at any size) and each trial gets
+# the fragments at its own size. Checking the glyphs likewise happens once per text and font.
+@functools.lru_cache(maxsize=8192)
+def _parsed(body: str, font: str, colour: str) -> tuple:
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paraparser import ParaParser
+
+    style = ParagraphStyle(name="parse", fontName=font, fontSize=10, textColor=_colour(colour))
+    _style, frags, bullet_frags = ParaParser().parse(cleanBlockQuotedText(body), style)
+    if frags is None:
+        raise ValueError(f"markup that reportlab cannot parse: {body[:60]!r}")  # ours, not content's: escaped
+    assert not bullet_frags, "no <bullet> tags in nødkit's markup"
+    return tuple(frags)
+
+
+@functools.lru_cache(maxsize=8192)
+def _checked(text: str, font: str, field: str) -> str:
+    return checked(text, font, field)
+
+
+@functools.lru_cache(maxsize=64)
+def _colour(hex_colour: str):
+    return HexColor(hex_colour)
 
 
 def unbroken(text: str) -> str:
