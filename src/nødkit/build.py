@@ -64,6 +64,9 @@ class Job:
 class Project:
     content: Content
     layouts: Layouts
+    # a unit's resolved kit per (unit, language, as-of, maintenance dates shown): its documents
+    # are drawn one after another from the same kit
+    kits: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -175,9 +178,14 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
     version = kit_version(content, unit, fingerprint)
     spec = layouts.documents[job.document]
     count = getattr(spec.layout, "maintenance_dates", 6)
-    kit = resolve_kit(content, unit, job.lang, as_of, version=version, maintenance_count=count)
+    key = (job.unit, job.lang, as_of, version, count)
+    if key not in project.kits:
+        if any(k[:2] != key[:2] for k in project.kits):
+            project.kits.clear()  # a worker draws one unit's kit at a time: keep only that one
+        kit = resolve_kit(content, unit, job.lang, as_of, version=version, maintenance_count=count)
+        project.kits[key] = dataclasses.replace(kit, documents=kit_documents(project, unit, kit.words))
+    kit = project.kits[key]
     fonts = register_fonts(*layouts.fonts_for(job.lang))
-    kit = dataclasses.replace(kit, documents=kit_documents(project, unit, kit.words))
     tracked = TrackedKit(kit)
     pdf = _renderer(spec.renderer)(tracked, spec.layout, fonts)
     # What this document depends on: the kit fields its renderer read, its layout, the fonts,

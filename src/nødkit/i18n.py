@@ -72,6 +72,19 @@ def regional_locale(lang: str, region: str) -> Locale:
         return Locale.parse(lang)
 
 
+@functools.lru_cache(maxsize=4096)
+def _formatted(formatter, value, pattern: str, locale: str) -> str:
+    return formatter(value, pattern, locale=locale)
+
+
+def _skeleton(day: dt.date, skeleton: str, locale: str) -> str:
+    return format_skeleton(skeleton, day, locale=locale)
+
+
+def _interval(span: tuple[dt.time, dt.time], skeleton: str, locale: str) -> str:
+    return format_interval(span[0], span[1], skeleton, locale=locale)
+
+
 class Words:
     """gettext for one language, plus babel formatting for its locale."""
 
@@ -88,23 +101,25 @@ class Words:
         return self._t.ngettext(singular, plural, n)
 
     # -- formats --------------------------------------------------------------------
+    # Formatting is cached: fitting a poster's text tries several sizes, and each trial formats
+    # the same dates and hours again (babel parses its patterns on every call).
     def date_long(self, day: dt.date) -> str:
-        return format_date(day, "long", locale=self.locale)  # da: 8. september 2022
+        return _formatted(format_date, day, "long", str(self.locale))  # da: 8. september 2022
 
     def date_short(self, day: dt.date) -> str:
-        return format_date(day, "short", locale=self.locale)
+        return _formatted(format_date, day, "short", str(self.locale))
 
     def date_weekday(self, day: dt.date) -> str:
-        return format_date(day, "full", locale=self.locale)
+        return _formatted(format_date, day, "full", str(self.locale))
 
     def date_short_weekday(self, day: dt.date) -> str:
-        return format_skeleton("yMMMEd", day, locale=self.locale)  # da: tirs. 22. dec. 2026
+        return _formatted(_skeleton, day, "yMMMEd", str(self.locale))  # da: tirs. 22. dec. 2026
 
     def time(self, t: dt.time) -> str:
-        return format_time(t, "short", locale=self.locale)
+        return _formatted(format_time, t, "short", str(self.locale))
 
     def time_range(self, start: dt.time, end: dt.time) -> str:
-        return format_interval(start, end, "Hm", locale=self.locale)  # da: 07.00–15.30
+        return _formatted(_interval, (start, end), "Hm", str(self.locale))  # da: 07.00–15.30
 
     def weekday(self, index: int, width: str = "wide") -> str:
         return get_day_names(width, locale=self.locale)[index]
