@@ -84,10 +84,16 @@ class Text:
             splitLongWords=1, allowWidows=0,
         )
         bullet = escape(self.bullet) if self.bullet else None
-        frags = _parsed(body, font, self.colour)
-        para = _Paragraph(body, style, bulletText=bullet, frags=[f.clone(fontSize=size) for f in frags])
+        para = paragraph(body, style, bullet)
         para.nk_field = self.field  # type: ignore[attr-defined]
         return para
+
+
+def paragraph(markup: str, style: ParagraphStyle, bulletText: str | None = None) -> Paragraph:
+    """A reportlab Paragraph, made from markup parsed once per text, font and colour (see
+    `_parsed`), that remembers its last wrap. Every renderer makes its paragraphs here."""
+    frags = _parsed(markup, style.fontName, style.textColor)
+    return _Paragraph(markup, style, bulletText=bulletText, frags=[f.clone(fontSize=style.fontSize) for f in frags])
 
 
 class _Paragraph(Paragraph):
@@ -104,11 +110,11 @@ class _Paragraph(Paragraph):
 # half of a poster's drawing time, so it is parsed once (at any size) and each trial gets
 # the fragments at its own size. Checking the glyphs likewise happens once per text and font.
 @functools.lru_cache(maxsize=8192)
-def _parsed(body: str, font: str, colour: str) -> tuple:
+def _parsed(body: str, font: str, colour) -> tuple:
     from reportlab.platypus.paragraph import cleanBlockQuotedText
     from reportlab.platypus.paraparser import ParaParser
 
-    style = ParagraphStyle(name="parse", fontName=font, fontSize=10, textColor=_colour(colour))
+    style = ParagraphStyle(name="parse", fontName=font, fontSize=10, textColor=colour)
     _style, frags, bullet_frags = ParaParser().parse(cleanBlockQuotedText(body), style)
     if frags is None:
         raise ValueError(f"markup that reportlab cannot parse: {body[:60]!r}")  # ours, not content's: escaped

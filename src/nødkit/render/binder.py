@@ -13,12 +13,12 @@ from xml.sax.saxutils import escape
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
 from ..errors import RenderError
 from ..layout.binder import BinderLayout
 from ..resolve import Kit
-from .base import FontSet, checked, draw_stack, new_canvas, stack_height, watermark
+from .base import FontSet, paragraph, checked, draw_stack, new_canvas, stack_height, watermark
 
 # where each kind of document lives once printed (the binder holds the paper ones)
 _IN_BINDER = ("binder", "plan", "sheet")
@@ -40,7 +40,7 @@ def render_binder(kit: Kit, layout: BinderLayout, fonts: FontSet) -> bytes:
 
     def p(text, st, field):
         font = st.fontName
-        return Paragraph(escape(checked(text, font, field)), st)
+        return paragraph(escape(checked(text, font, field)), st)
 
     head_st = style("h", sz.heading, True, spaceBefore=sz.body, spaceAfter=4)
     body_st, small_st = style("b", sz.body), style("s", sz.small)
@@ -50,7 +50,7 @@ def render_binder(kit: Kit, layout: BinderLayout, fonts: FontSet) -> bytes:
     band_h = sz.title * 2.1
     c.setFillColor(HexColor("#000000"))
     c.rect(m, H - m - band_h, inner, band_h, stroke=0, fill=1)
-    band = [Paragraph(escape(checked(_("Downtime binder"), fonts.bold, "label")),
+    band = [paragraph(escape(checked(_("Downtime binder"), fonts.bold, "label")),
                       style("bt", sz.title, True, textColor=HexColor("#FFFFFF")))]
     draw_stack(c, band, m + 5 * mm, H - m - (band_h - sz.title * 1.25) / 2, inner - 10 * mm)
 
@@ -108,7 +108,7 @@ def render_binder(kit: Kit, layout: BinderLayout, fonts: FontSet) -> bytes:
     flow.append(p(layout.recovery_title[kit.lang], head_st, "recovery_title"))
     step_st = style("st", sz.body, leftIndent=sz.body * 1.6, bulletFontName=fonts.bold, bulletFontSize=sz.body,
                     spaceAfter=3)
-    flow += [Paragraph(escape(checked(step[kit.lang], fonts.regular, f"recovery[{i}]")), step_st,
+    flow += [paragraph(escape(checked(step[kit.lang], fonts.regular, f"recovery[{i}]")), step_st,
                        bulletText=f"{i + 1}.") for i, step in enumerate(layout.recovery)]
     if stack_height(flow, inner) > H - 2 * m - sz.small * 2:
         raise RenderError("the shift check and recovery steps do not fit on one page; fewer shift_rows?",

@@ -14,11 +14,11 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
 from ..errors import RenderError
 from ..resolve import Kit
-from .base import FontSet, checked, draw_stack, new_canvas, stack_height, watermark
+from .base import FontSet, paragraph, checked, draw_stack, new_canvas, stack_height, watermark
 
 
 def pack_instructions(kit: Kit, parts: list[tuple], fonts: FontSet) -> bytes:
@@ -36,7 +36,7 @@ def pack_instructions(kit: Kit, parts: list[tuple], fonts: FontSet) -> bytes:
                               leading=size * 1.3, **kw)
 
     def p(text, style, field="label"):
-        return Paragraph(escape(checked(text, style.fontName, field)), style)
+        return paragraph(escape(checked(text, style.fontName, field)), style)
 
     total = 1 + sum(pages * copies for _t, _p, pages, copies, _h in parts)
     flow = [

@@ -21,7 +21,7 @@ from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, ListFlowab
 
 from ..layout.plan import PlanLayout
 from ..resolve import Kit
-from .base import FontSet, checked, unbroken, watermark
+from .base import FontSet, paragraph, checked, unbroken, watermark
 
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -90,15 +90,15 @@ def render_plan(kit: Kit, layout: PlanLayout, fonts: FontSet) -> bytes:
         phones[n.phone] = "tel:" + n.phone.replace(" ", "")
 
     def para(text: str, style, field: str, bold: bool = False) -> Paragraph:
-        return Paragraph(_link_markup(text, fonts, field, phones, bold), style)
+        return paragraph(_link_markup(text, fonts, field, phones, bold), style)
 
     def heading(text: str, field: str) -> Paragraph:
-        p = Paragraph(escape(checked(text, fonts.bold, field)), st.heading)
+        p = paragraph(escape(checked(text, fonts.bold, field)), st.heading)
         p.nk_bookmark = text
         return p
 
     story = []
-    title = Paragraph(escape(checked(kit.title, fonts.bold, "plan.title")), st.title)
+    title = paragraph(escape(checked(kit.title, fonts.bold, "plan.title")), st.title)
     title.nk_bookmark = kit.title
     story += [title,
               para(f"{kit.organisation} · {kit.unit_name}", st.body, "unit.name"),
@@ -108,28 +108,28 @@ def render_plan(kit: Kit, layout: PlanLayout, fonts: FontSet) -> bytes:
     story.append(heading(_("Whom to call"), "label"))
     groups = [(_("Working hours"), kit.working), (_("Evenings, nights, weekends and holidays"), kit.outside),
               (_("At any time"), kit.always), (_("When needed"), kit.as_needed)]
-    rows = [[Paragraph(escape(checked(h, fonts.bold, "label")), st.cell_bold)
+    rows = [[paragraph(escape(checked(h, fonts.bold, "label")), st.cell_bold)
              for h in (_("Contact"), _("Phone"), _("When to call"))]]
     spans = []
     for group, contacts in groups:
         if not contacts:
             continue
         spans.append(len(rows))
-        rows.append([Paragraph(escape(checked(group, fonts.bold, "label")), st.cell_bold), "", ""])
+        rows.append([paragraph(escape(checked(group, fonts.bold, "label")), st.cell_bold), "", ""])
         for c in contacts:
             who = [c.name] + ([c.email] if c.email else [])
             when = [t for t in (c.hours, c.call_when,
                                 _("Do not call: {text}").format(text=c.not_when) if c.not_when else None,
                                 c.does_not) if t]
             rows.append([
-                Paragraph("<br/>".join(_link_markup(t, fonts, f"contacts.{c.id}", phones, bold=i == 0)
+                paragraph("<br/>".join(_link_markup(t, fonts, f"contacts.{c.id}", phones, bold=i == 0)
                                        for i, t in enumerate(who)), st.cell),
-                Paragraph("<br/>".join(_link_markup(p, fonts, f"contacts.{c.id}.phones", phones, bold=True)
+                paragraph("<br/>".join(_link_markup(p, fonts, f"contacts.{c.id}.phones", phones, bold=True)
                                        for p in c.phones) or "–", st.cell),
-                Paragraph("<br/>".join(_link_markup(t, fonts, f"contacts.{c.id}", phones) for t in when), st.cell),
+                paragraph("<br/>".join(_link_markup(t, fonts, f"contacts.{c.id}", phones) for t in when), st.cell),
             ])
     if kit.outside_hours:
-        rows.append([Paragraph(escape(checked(_("No one to call"), fonts.bold, "label")), st.cell_bold), "",
+        rows.append([paragraph(escape(checked(_("No one to call"), fonts.bold, "label")), st.cell_bold), "",
                      para(kit.outside_hours, st.cell, "plan.outside_hours")])
     inner = W - 2 * m
     table = Table(rows, colWidths=[inner * 0.3, inner * 0.22, inner * 0.48], repeatRows=1)
@@ -173,7 +173,7 @@ def render_plan(kit: Kit, layout: PlanLayout, fonts: FontSet) -> bytes:
     facts = [(_("Prepared by"), kit.prepared_by), (_("Approved by"), f"{kit.approved_by}, {kit.approved_on}"),
              (_("Last updated"), kit.last_updated), (_("Responsible editor"), kit.editor),
              (_("Kit version"), f"{kit.kit_version} · {_('Printed {date}').format(date=kit.as_of_text)}")]
-    facts_table = Table([[Paragraph(escape(checked(k, fonts.bold, "label")), st.cell_bold),
+    facts_table = Table([[paragraph(escape(checked(k, fonts.bold, "label")), st.cell_bold),
                           para(v, st.cell, "plan.revision")] for k, v in facts],
                         colWidths=[inner * 0.3, inner * 0.7])
     facts_table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.regular),  # else Helvetica
