@@ -183,6 +183,21 @@ def test_reprint_list_names_exactly_the_documents_that_show_a_changed_phone(tmp_
     assert all(p.startswith(f"{UNIT}/") for p in listed)
 
 
+def test_more_copies_of_one_poster_flag_only_what_lists_or_holds_the_copies(tmp_path):
+    """The binder's contents list and the print pack show how many posters to print; the pocket
+    cards, the plan and the other posters do not, so they need no reprint."""
+    content = copy_content(tmp_path)
+    out = tmp_path / "out"
+    assert build(out, "--unit", UNIT, content=content).exit_code == 0
+    units = (content / "units.yaml").read_text("utf-8")
+    old = "copies: {poster-a3: 1, poster-a4: 2}"
+    assert units.count(old) == 1 and units.index(old) < units.index("- id:", units.index(f"id: {UNIT}") + 5)
+    (content / "units.yaml").write_text(units.replace(old, "copies: {poster-a3: 1, poster-a4: 5}"), "utf-8")
+    assert build(out, "--unit", UNIT, content=content).exit_code == 0
+    listed = set(re.findall(r"^\s+(\S+\.pdf)$", (out / "reprint.txt").read_text("utf-8"), re.M))
+    assert listed == {f"{UNIT}/binder.da.pdf", f"{UNIT}/print-pack.da.pdf"}, listed
+
+
 def test_an_unchanged_rebuild_has_nothing_to_reprint(tmp_path):
     out = tmp_path / "out"
     assert build(out, "--unit", UNIT).exit_code == 0

@@ -131,14 +131,23 @@ class TrackedKit:
 
     def __getattr__(self, name: str):
         value = getattr(self._kit, name)
-        if name == "copies_of":  # a method reading `copies` on the real kit
-            self._used.add("copies")
-        elif name not in self._NOT_INPUTS:
+        if name == "copies_of":  # the copies of one document: the cards depend on theirs alone
+            def copies_of(document: str) -> int:
+                self._used.add(f"copies_of:{document}")
+                return value(document)
+            return copies_of
+        if name not in self._NOT_INPUTS:
             self._used.add(name)
         return value
 
     def used(self) -> dict[str, str]:
-        return {name: repr(getattr(self._kit, name)) for name in sorted(self._used)}
+        out = {}
+        for name in sorted(self._used):
+            if name.startswith("copies_of:"):
+                out[name] = repr(self._kit.copies_of(name.partition(":")[2]))
+            else:
+                out[name] = repr(getattr(self._kit, name))
+        return out
 
 
 class _Texts:
