@@ -12,6 +12,7 @@ safe area, and the renderer draws exactly what was validated.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -191,7 +192,11 @@ def impose(layout: CardsLayout) -> Imposition | Misfit:
 def cut_marks(cards: tuple[Box, ...], marks: CutMarks) -> tuple[tuple[float, float, float, float], ...]:
     """Each card's eight corner marks, pointing away from it; a mark that would land on
     another card is left out (that cut is shared and marked elsewhere), duplicates once."""
-    o, ln = marks.offset, marks.length
+    return _cut_marks(tuple(cards), marks.offset, marks.length)
+
+
+@functools.lru_cache(maxsize=64)  # the same sheet for every unit: worked out once per process
+def _cut_marks(cards: tuple[Box, ...], o: float, ln: float) -> tuple[tuple[float, float, float, float], ...]:
     found: dict[tuple[float, ...], tuple[float, float, float, float]] = {}
     for box in cards:
         segments = []

@@ -75,7 +75,7 @@ class Text:
     def flowable(self, fonts: FontSet, scale: float) -> Paragraph:
         font = fonts.bold if self.bold else fonts.regular
         size = self.size.at(scale)
-        body = self.markup if self.markup is not None else escape(_checked(self.text, font, self.field))
+        body = self.markup if self.markup is not None else escape(checked(self.text, font, self.field))
         style = ParagraphStyle(
             name=self.field, fontName=font, fontSize=size, leading=size * self.leading,
             textColor=_colour(self.colour), spaceBefore=self.space_before * size,
@@ -108,7 +108,7 @@ class _Paragraph(Paragraph):
 
 # Fitting tries a text at up to ten sizes. Parsing its markup is the same each time and cost
 # half of a poster's drawing time, so it is parsed once (at any size) and each trial gets
-# the fragments at its own size. Checking the glyphs likewise happens once per text and font.
+# the fragments at its own size.
 @functools.lru_cache(maxsize=8192)
 def _parsed(body: str, font: str, colour) -> tuple:
     from reportlab.platypus.paragraph import cleanBlockQuotedText
@@ -120,11 +120,6 @@ def _parsed(body: str, font: str, colour) -> tuple:
         raise ValueError(f"markup that reportlab cannot parse: {body[:60]!r}")  # ours, not content's: escaped
     assert not bullet_frags, "no <bullet> tags in nødkit's markup"
     return tuple(frags)
-
-
-@functools.lru_cache(maxsize=8192)
-def _checked(text: str, font: str, field: str) -> str:
-    return checked(text, font, field)
 
 
 @functools.lru_cache(maxsize=64)

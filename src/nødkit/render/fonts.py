@@ -60,14 +60,21 @@ def missing_glyphs(text: str, font_name: str) -> list[str]:
 
 def checked(text: str, font_name: str, field: str) -> str:
     """NFC-normalise and check every character against the font."""
-    text = unicodedata.normalize("NFC", text)
-    missing = missing_glyphs(text, font_name)
+    text, missing = _normalised_and_missing(text, font_name)
     if missing:
         shown = glyph_list(missing)
         raise RenderError(f"the font {font_label(font_name)} has no glyph for {shown}; name a font that has "
                           f"{'it' if len(missing) == 1 else 'them'} in the layouts' theme.yaml (`fonts:`, or "
                           f"`languages:` for this language; see docs/languages.md)", field=field)
     return text
+
+
+@functools.lru_cache(maxsize=16384)
+def _normalised_and_missing(text: str, font_name: str) -> tuple[str, tuple[str, ...]]:
+    # a document checks the same texts many times (each trial size of a fit, each table cell
+    # measured and drawn): the answer depends on the text and the font only
+    text = unicodedata.normalize("NFC", text)
+    return text, tuple(missing_glyphs(text, font_name))
 
 
 def glyph_list(missing: Sequence[str], most: int = 8) -> str:
