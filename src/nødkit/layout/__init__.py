@@ -52,8 +52,9 @@ Colour = Annotated[str, BeforeValidator(_colour)]
 
 
 class Page(Base):
-    size: Literal["A3", "A4"]
-    orientation: Literal["portrait", "landscape"] = "portrait"
+    size: Literal["A3", "A4"] = Field(description="Paper size: A3 (297 × 420 mm) or A4 (210 × 297 mm)")
+    orientation: Literal["portrait", "landscape"] = Field(
+        default="portrait", description="`portrait` (upright, the long side vertical) or `landscape` (on its side)")
 
     @property
     def points(self) -> tuple[float, float]:
@@ -62,8 +63,10 @@ class Page(Base):
 
 
 class SizeRange(Base):
-    max: float = Field(gt=0)
-    min: float = Field(gt=0)
+    max: float = Field(gt=0, description="Size in points (pt) the text is set at when it fits: the largest it prints")
+    min: float = Field(gt=0, description="Smallest size in points (pt) the text may shrink to so that it fits; if it "
+                                         "does not fit even at this size, the build fails naming the text. At most "
+                                         "`max`, and not below the document's print-rule minimum")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -73,14 +76,22 @@ class SizeRange(Base):
 
 
 class Fonts(Base):
-    regular: str
-    bold: str
+    regular: str = Field(description="TrueType (.ttf) font file for ordinary text. A bare name such as `Vera.ttf` is "
+                                     "looked up in the layouts folder's `fonts/`, then among the fonts that come with "
+                                     "reportlab; a name with a folder (`fonts/x.ttf`) is relative to the layouts "
+                                     "folder and must stay inside it")
+    bold: str = Field(description="TrueType (.ttf) font file for bold text: titles, headings, phone numbers; found "
+                                  "like `regular`")
 
 
 class Theme(Base):
-    fonts: Fonts
+    fonts: Fonts = Field(description="The two fonts every document is printed in, in every language not listed "
+                                     "under `languages`")
     # per language, fonts that have its letters (e.g. uk: Cyrillic); other languages use `fonts`
-    languages: dict[Lang, Fonts] = Field(default_factory=dict)
+    languages: dict[Lang, Fonts] = Field(
+        default_factory=dict,
+        description="Per language code (e.g. `uk`), the fonts that have its letters (e.g. Cyrillic); a regional "
+                    "code such as `pt_BR` falls back to `pt`. Languages not listed use `fonts`")
 
 
 @dataclass(frozen=True)

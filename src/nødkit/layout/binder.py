@@ -16,21 +16,31 @@ from .sheets import Label
 
 
 class BinderSizes(Base):
-    title: float = Field(ge=24)
-    heading: float = Field(ge=12)
-    body: float = Field(ge=10)
-    small: float = Field(ge=8)
+    title: float = Field(ge=24, description="\"Downtime binder\" in the band at the top of the cover (the band is "
+                                            "2.1 × this high), and the unit's name under it at 80 %, in points")
+    heading: float = Field(ge=12, description="Headings (contents, shift check, the recovery title) and the plan's "
+                                              "title line on the cover, in points")
+    body: float = Field(ge=10, description="Text, the contents and shift-check tables and the recovery steps, "
+                                           "in points")
+    small: float = Field(ge=8, description="Small print: the kit version line on the cover, the hint under the "
+                                           "shift check and the footer of page 2, in points")
 
 
 class BinderLayout(Base):
-    document: str
-    page: Page
-    margin: Length
-    sizes: BinderSizes
-    shift_rows: int = Field(ge=1, le=60, description="Rows of the shift check table")
-    shift_row_height: Length = Field(description="At least 8 mm: written by hand")
-    recovery_title: Label
-    recovery: list[Label] = Field(min_length=1, description="The recovery steps, in order")
+    document: str = Field(description="Document id (`binder`): names the PDF, `<unit>/<document>.<lang>.pdf`, "
+                                      "and is the key in a unit's `copies:`")
+    page: Page = Field(description="The paper the cover (page 1) and the shift check (page 2) are printed on")
+    margin: Length = Field(description="Empty border around both pages: no ink within it; at least 10mm")
+    sizes: BinderSizes = Field(description="Type sizes in points")
+    shift_rows: int = Field(ge=1, le=60, description="Rows of the shift check table on page 2 (date, shift, "
+                                                     "initials, missing / note), filled in by pen; they and the "
+                                                     "recovery steps must fit on that page")
+    shift_row_height: Length = Field(description="Height of each shift check row; at least 8mm: written by hand")
+    recovery_title: Label = Field(description="Heading above the recovery steps, per language: `{da: …, en: …}`. "
+                                              "Every language a unit asks for must be there")
+    recovery: list[Label] = Field(min_length=1, description="The recovery steps, in order: what happens to the "
+                                                            "paper once the system works again. Each step per "
+                                                            "language, like `recovery_title`")
 
 
 def documents(reader: LayoutReader) -> list[DocumentSpec]:

@@ -35,39 +35,52 @@ _EPS = 1e-6
 
 
 class Gutter(Base):
-    x: Length = Field(description="Between columns. 0 = neighbours share one cut; otherwise room for both cards' marks")
-    y: Length = Field(description="Between rows. 0 = neighbours share one cut; otherwise room for both cards' marks")
+    x: Length = Field(description="Between columns. 0 = neighbours share one cut; otherwise room for both cards' "
+                                  "marks: at least 2 × (cut_marks.offset + cut_marks.length) + 1mm")
+    y: Length = Field(description="Between rows. 0 = neighbours share one cut; otherwise room for both cards' "
+                                  "marks: at least 2 × (cut_marks.offset + cut_marks.length) + 1mm")
 
 
 class CutMarks(Base):
-    length: Length
-    offset: Length = Field(description="Gap between the trim line and the start of its mark")
-    weight: float = Field(default=0.3, gt=0, le=2, description="Line width in pt")
+    length: Length = Field(description="Length of each cut mark; at least 2mm")
+    offset: Length = Field(description="Gap between the trim line and the start of its mark, so a cut a little off "
+                                       "does not show the mark on the card; at least 1mm")
+    weight: float = Field(default=0.3, gt=0, le=2, description="Line width in pt, a plain number (0.3, not 0.3pt)")
 
 
 class CheckBar(Base):
-    length: Length = Field(description="A printed line of known length: measured, it shows the sheet printed at 100 %")
+    length: Length = Field(description="A printed line of known length: measured, it shows the sheet printed at "
+                                       "100 %. At least 20mm, and no longer than the strip is wide")
 
 
 class Strip(Base):
-    height: Length = Field(description="Height of the strip at the top of the sheet: how to print, and the check bar")
+    height: Length = Field(description="Height of the strip at the top of the sheet: how to print, which sheet it "
+                                       "is, and the check bar; it must hold them at `sizes.sheet.min`")
     gap: Length = Field(description="Space between the strip and the cut marks below it")
 
 
 class CardSizes(Base):
-    title: SizeRange
-    heading: SizeRange
-    text: SizeRange
-    number: SizeRange
-    sheet: SizeRange
+    title: SizeRange = Field(description="The plan's title in the band at the top of the front, on one line")
+    heading: SizeRange = Field(description="Headings: on the front \"Working hours\" (with the hours), \"Outside "
+                                           "working hours\" and the like; on the back \"Do this now\"")
+    text: SizeRange = Field(description="Contact names and notes, the leader, the steps, the fallback routes, the web "
+                                        "address on the front; the back's foot (unit name, kit version) is printed "
+                                        "at `min`")
+    number: SizeRange = Field(description="Phone numbers on the front, bold: they keep their size while the words "
+                                          "shrink, and only then shrink themselves")
+    sheet: SizeRange = Field(description="The printing instructions, the sheet label and the check bar's caption in "
+                                         "the strip above the cards")
 
 
 class CardColours(Base):
-    band: Colour = "#000000"
-    band_text: Colour = "#FFFFFF"
-    ink: Colour = "#000000"
-    marks: Colour = "#000000"
-    watermark: Colour = "#9A9A9A"
+    band: Colour = Field(default="#000000", description="Fill of the title band on the front")
+    band_text: Colour = Field(default="#FFFFFF", description="The title in the band")
+    ink: Colour = Field(default="#000000", description="The sheet label and the check bar in the strip, the web "
+                                                       "address on the front, the rule and the foot on the back "
+                                                       "(the other text is black)")
+    marks: Colour = Field(default="#000000", description="The cut marks")
+    watermark: Colour = Field(default="#9A9A9A", description="The diagonal \"EXAMPLE – not for use\" across the "
+                                                             "cards of example units (printed at 35 % opacity)")
 
 
 def _count_value(value: Any) -> int | str:
@@ -84,19 +97,24 @@ Count = Annotated[int | Literal["auto"], BeforeValidator(_count_value),
 
 
 class CardsLayout(Base):
-    document: str
-    page: Page
+    document: str = Field(description="Document id (`pocket-cards`): names the PDF, `<unit>/<document>.<lang>.pdf`, "
+                                      "and is the key in a unit's `copies:`, which for cards counts cards, not sheets")
+    page: Page = Field(description="The sheet the cards are imposed on; portrait only: for long-edge duplex the "
+                                   "backs are mirrored about the vertical axis")
     margin: Length = Field(description="Nothing is printed closer to the sheet's edge; at least 10mm")
-    columns: Count = "auto"
-    rows: Count = "auto"
-    gutter: Gutter
-    cut_marks: CutMarks
-    check_bar: CheckBar
-    strip: Strip
-    padding: Length = Field(description="Inside each card, between the trim and the text")
-    qr_size: Length = Field(description="The QR code on the front, quiet zone included; at least 18mm")
-    sizes: CardSizes
-    colours: CardColours = CardColours()
+    columns: Count = Field(default="auto", description="Cards across the sheet: a whole number from 1 to 20, or "
+                                                       "`auto` for as many as fit")
+    rows: Count = Field(default="auto", description="Rows of cards down the sheet, under the strip: 1 to 20, or "
+                                                    "`auto` for as many as fit")
+    gutter: Gutter = Field(description="Space between neighbouring cards")
+    cut_marks: CutMarks = Field(description="The short lines outside each card's corners that show where to cut")
+    check_bar: CheckBar = Field(description="The line of known length in the strip, to check the print's scale")
+    strip: Strip = Field(description="The strip at the top of the sheet: how to print, and the check bar")
+    padding: Length = Field(description="Inside each card, between the trim and the text; 2mm to 8mm")
+    qr_size: Length = Field(description="The QR code on the front, quiet zone included; at least 18mm, at most half "
+                                        "the card's height (27mm), and big enough for modules of at least 0.4mm")
+    sizes: CardSizes = Field(description="Type sizes in points, per kind of text, each a size range `{max, min}`")
+    colours: CardColours = Field(default=CardColours(), description="Colours as `#RRGGBB`; each key may be left out")
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,21 @@ MINIMUMS = {"body": 10, "title": 16, "heading": 12, "small": 8}
 
 
 class PlanSizes(Base):
-    title: float = Field(gt=0)
-    heading: float = Field(gt=0)
-    body: float = Field(gt=0)
-    small: float = Field(gt=0)
+    title: float = Field(gt=0, description="The plan's title at the top of the first page, in points")
+    heading: float = Field(gt=0, description="Section headings (each also a PDF bookmark), in points")
+    body: float = Field(gt=0, description="Running text, in points; table cells are set at 90 % of it, and the "
+                                          "space between paragraphs and around headings follows it")
+    small: float = Field(gt=0, description="The footer on every page (plan, unit, kit version, page x of y), "
+                                           "in points")
 
 
 class PlanLayout(Base):
-    document: str
-    page: Page
-    margin: Length
-    sizes: PlanSizes
+    document: str = Field(description="Document id (`plan`): names the PDF, `<unit>/<document>.<lang>.pdf`, and "
+                                      "is the key in a unit's `copies:`")
+    page: Page = Field(description="The paper the plan is printed on")
+    margin: Length = Field(description="Empty border around every page: no ink within it; at least 10mm")
+    sizes: PlanSizes = Field(description="Type sizes in points: single sizes, as the plan runs over as many pages "
+                                         "as it needs")
 
 
 def documents(reader: LayoutReader) -> list[DocumentSpec]:

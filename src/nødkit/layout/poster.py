@@ -21,37 +21,58 @@ POSTER_ROLES = {
 
 
 class PosterSizes(Base):
-    title: SizeRange
-    summary: SizeRange
-    heading: SizeRange
-    step: SizeRange
-    number: SizeRange
-    contact: SizeRange
-    body: SizeRange
-    footer: SizeRange
+    title: SizeRange = Field(description="The plan's title in the band at the top")
+    summary: SizeRange = Field(description="The line under the title in the band: what the situation is")
+    heading: SizeRange = Field(description="The two column headings, \"Do this now\" and \"Call now\"")
+    step: SizeRange = Field(description="The numbered steps in the left column")
+    number: SizeRange = Field(description="Phone numbers (bold): the contacts', the leader's, the unit's and the "
+                                          "neighbour units'")
+    contact: SizeRange = Field(description="Contact names; the headings in the bars of the call boxes and the unit "
+                                           "block; the headings of the fallback routes and of planned downtime")
+    body: SizeRange = Field(description="All other text: when to call, hours, e-mail, the fallback routes, planned "
+                                        "downtime, the unit's address and neighbours, the web address under the QR code")
+    footer: SizeRange = Field(description="The two footer lines: approved by, prepared by, last updated, editor, "
+                                          "kit version, printed date")
 
 
 class PosterColours(Base):
-    band: Colour = "#000000"
-    band_text: Colour = "#FFFFFF"
-    ink: Colour = "#000000"
-    box: Colour = "#FFFFFF"
-    rule: Colour = "#000000"
-    watermark: Colour = "#9A9A9A"
+    band: Colour = Field(default="#000000", description="Fill of the title band at the top")
+    band_text: Colour = Field(default="#FFFFFF", description="Text in the title band, and the headings in the bars of "
+                                                             "the call boxes and the unit block (those bars are always "
+                                                             "black: keep this light)")
+    ink: Colour = Field(default="#000000", description="The footer text and the web address with its caption under "
+                                                       "the QR code (the other text is black)")
+    box: Colour = Field(default="#FFFFFF", description="Not used by the poster at present: the boxes' borders and "
+                                                       "heading bars are always black, their inside unfilled")
+    rule: Colour = Field(default="#000000", description="The line above the footer")
+    watermark: Colour = Field(default="#9A9A9A", description="The diagonal \"EXAMPLE – not for use\" across the "
+                                                             "posters of example units (printed at 35 % opacity)")
 
 
 class PosterLayout(Base):
-    document: str
-    page: Page
-    margin: Length
-    gap: Length
-    band_height: Length
-    qr_size: Length
-    bottom_height: Length = Field(description="Height of the strip with the QR code and the fallback routes")
-    steps_width: float = Field(ge=0.3, le=0.7, description="Share of the width for the steps column")
-    maintenance_dates: int = Field(default=6, ge=0, le=12)
-    sizes: PosterSizes
-    colours: PosterColours = PosterColours()
+    document: str = Field(description="Document id (e.g. `poster-a3`): names the PDF, "
+                                      "`<unit>/<document>.<lang>.pdf`, and is the key for it in a unit's `copies:`")
+    page: Page = Field(description="The paper the poster is printed on")
+    margin: Length = Field(description="Empty border around the page: no ink within it. At least 10mm, the edge "
+                                       "printers cannot print")
+    gap: Length = Field(description="Space between the regions: the band, the two columns, the bottom row and the "
+                                    "footer; the call boxes are 0.6 × gap apart")
+    band_height: Length = Field(description="Height of the title band at the top (the title and the summary line)")
+    qr_size: Length = Field(description="Side of the QR code to the fallback web address, bottom right, quiet zone "
+                                        "included; at least 40mm")
+    bottom_height: Length = Field(description="Height of the unit's own block at the bottom left (name, address, "
+                                              "leader, unit phone, neighbour units), between the steps column and "
+                                              "the footer. On the right the call boxes reach down to the QR code")
+    steps_width: float = Field(ge=0.3, le=0.7, description="Share of the width inside the margins (a fraction, not "
+                                                           "mm) for the left column: the steps, the fallback routes "
+                                                           "and the unit block. The rest, less `gap`, is for whom "
+                                                           "to call and the QR code")
+    maintenance_dates: int = Field(default=6, ge=0, le=12,
+                                   description="How many coming planned-maintenance dates are listed under "
+                                               "\"Planned downtime\" (0: none, only the note)")
+    sizes: PosterSizes = Field(description="Type sizes in points, per kind of text, each a size range `{max, min}`")
+    colours: PosterColours = Field(default=PosterColours(), description="Colours as `#RRGGBB`; each key may be "
+                                                                        "left out")
 
 
 
