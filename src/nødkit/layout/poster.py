@@ -42,8 +42,6 @@ class PosterColours(Base):
                                                              "black: keep this light)")
     ink: Colour = Field(default="#000000", description="The footer text and the web address with its caption under "
                                                        "the QR code (the other text is black)")
-    box: Colour = Field(default="#FFFFFF", description="Not used by the poster at present: the boxes' borders and "
-                                                       "heading bars are always black, their inside unfilled")
     rule: Colour = Field(default="#000000", description="The line above the footer")
     watermark: Colour = Field(default="#9A9A9A", description="The diagonal \"EXAMPLE – not for use\" across the "
                                                              "posters of example units (printed at 35 % opacity)")
