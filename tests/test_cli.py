@@ -297,12 +297,18 @@ def test_a_running_build_blocks_a_second_one_and_output_stays(tmp_path, default_
 
 def test_the_lock_of_a_build_that_was_killed_is_taken_over(tmp_path, default_kit):
     """`kill -9` or a power cut leaves the lock behind; its process is gone, so the next build
-    may go on (and removes the lock when it ends)."""
+    may go on (and removes the lock when it ends), and removes what the killed build left."""
     out = tmp_path / "output"
     shutil.copytree(default_kit, out)
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True).stdout.strip()
     (out / LOCK).write_text(gone)
+    left = [out / ".staging-0123456789ab" / "bakkehuset" / "poster-a3.da.pdf", out / ".manifest.json.ab12.tmp",
+            out / "calendar" / ".nexus.ics.cd34.tmp", out / "_thumbs" / "bakkehuset" / ".plan.da.png.ef56.tmp"]
+    for path in left:  # what the killed build was writing
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half")
     result = build(out, "--unit", _yaml(CONTENT / "units.yaml")["units"][0]["id"])
     assert result.exit_code == 0, result.output
     assert not (out / LOCK).exists()
+    assert not [p for p in left if p.exists()] and not list(out.glob(".staging-*")), "the killed build's leftovers"

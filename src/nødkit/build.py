@@ -171,20 +171,14 @@ class Rendered:
 
 def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str]) -> Rendered:
     from .render.fonts import register_fonts
-    from .resolve import kit_version, resolve_kit
+    from .resolve import kit_version
 
     content, layouts = project.content, project.layouts
     unit = content.unit(job.unit)
     version = kit_version(content, unit, fingerprint)
     spec = layouts.documents[job.document]
     count = getattr(spec.layout, "maintenance_dates", 6)
-    key = (job.unit, job.lang, as_of, version, count)
-    if key not in project.kits:
-        if any(k[:2] != key[:2] for k in project.kits):
-            project.kits.clear()  # a worker draws one unit's kit at a time: keep only that one
-        kit = resolve_kit(content, unit, job.lang, as_of, version=version, maintenance_count=count)
-        project.kits[key] = dataclasses.replace(kit, documents=kit_documents(project, unit, kit.words))
-    kit = project.kits[key]
+    kit = _kit(project, unit, job.lang, as_of, version, count)
     fonts = register_fonts(*layouts.fonts_for(job.lang))
     tracked = TrackedKit(kit)
     pdf = _renderer(spec.renderer)(tracked, spec.layout, fonts)
@@ -203,19 +197,32 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
     return Rendered(pdf, hashlib.sha256(blob).hexdigest()[:16], version)
 
 
+def _kit(project: Project, unit, lang: str, as_of: dt.date, version: str, maintenance_count: int = 6):
+    """The unit's resolved kit with its documents list. A worker draws one unit's kit at a
+    time, document after document: it is resolved once and kept until the next unit."""
+    from .resolve import resolve_kit
+
+    key = (unit.id, lang, as_of, version, maintenance_count)
+    if key not in project.kits:
+        if any(k[:2] != key[:2] for k in project.kits):
+            project.kits.clear()
+        kit = resolve_kit(project.content, unit, lang, as_of, version=version, maintenance_count=maintenance_count)
+        project.kits[key] = dataclasses.replace(kit, documents=kit_documents(project, unit, kit.words))
+    return project.kits[key]
+
+
 def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str],
                 rendered: dict[Job, Rendered]) -> Rendered:
     """One PDF with the unit's whole kit in print order, each document as often as asked for."""
     from .render.fonts import register_fonts
     from .render.pack import assemble, pack_instructions
-    from .resolve import kit_version, resolve_kit
+    from .resolve import kit_version
 
     content, layouts = project.content, project.layouts
     unit = content.unit(job.unit)
     version = kit_version(content, unit, fingerprint)
-    kit = resolve_kit(content, unit, job.lang, as_of, version=version)
+    kit = _kit(project, unit, job.lang, as_of, version)
     _ = kit.words.gettext
-    kit = dataclasses.replace(kit, documents=kit_documents(project, unit, kit.words))
     how = {"binder": _("Single-sided; the cover goes in front of the binder"),
            "plan": _("Double-sided"),
            "pocket-cards": _("Double-sided, flip on the long edge; cut along the marks"),
@@ -484,8 +491,7 @@ class _Interrupts:
     def hold(self) -> None:
         if threading.current_thread() is not threading.main_thread():
             return  # signal handlers belong to the main thread (a build run from a thread)
-        previous = {s: signal.getsignal(s) for s in self.SIGNALS}
-        self.previous = previous
+        self.previous = {s: signal.getsignal(s) for s in self.SIGNALS}
         for s in self.SIGNALS:
             signal.signal(s, self._on_signal)
 
@@ -539,9 +545,11 @@ def _sweep_leftovers(out: Path) -> None:
     import shutil
     for staging in out.glob(".staging-*"):
         shutil.rmtree(staging, ignore_errors=True)
-    for tmp in out.rglob(".*.tmp"):
-        if not tmp.name.startswith(LOCK):  # another build's attempt to take the lock, not a leftover
-            tmp.unlink(missing_ok=True)
+    # where atomic_write writes (not the whole tree: this runs before every build, even a no-change one)
+    for pattern in (".*.tmp", "calendar/.*.tmp", "_thumbs/*/.*.tmp"):
+        for tmp in out.glob(pattern):
+            if not tmp.name.startswith(LOCK):  # another build's attempt to take the lock, not a leftover
+                tmp.unlink(missing_ok=True)
 
 
 def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan, result,
