@@ -36,7 +36,7 @@ def glyph_problems(project: Project) -> list[Problem]:
     import unicodedata
 
     from .content.yamlfile import format_path
-    from .render.fonts import font_label, glyph_list, missing_glyphs, register_fonts
+    from .render.fonts import missing_glyphs, no_glyph, register_fonts
 
     content = project.content
     unit_langs = {u.id: set(content.languages(u)) for u in content.units}
@@ -61,13 +61,9 @@ def glyph_problems(project: Project) -> list[Problem]:
                            for font in dict.fromkeys((fonts[lang].regular, fonts[lang].bold))}
                 missing = sorted({ch for chars in lacking.values() for ch in chars})
                 if missing:
-                    names = " and ".join(font_label(font) for font, chars in lacking.items() if chars)
                     problems.append(Problem(doc.location(path), format_path(path),
-                                            f"the font{'s' if ' and ' in names else ''} {names} ({lang}) "
-                                            f"{'have' if ' and ' in names else 'has'} no glyph for "
-                                            f"{glyph_list(missing)}; change the text, or name a font that "
-                                            f"has {'it' if len(missing) == 1 else 'them'} in the layouts' "
-                                            f"theme.yaml (see docs/languages.md)"))
+                                            no_glyph([font for font, chars in lacking.items() if chars], missing,
+                                                     lang, content=True)))
     return problems
 
 

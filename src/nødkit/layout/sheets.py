@@ -373,17 +373,14 @@ def _bold_label(path: tuple) -> bool:
 
 
 def _check_glyphs(layout: SheetLayout, add, fonts: FontsFor) -> bool:
-    from ..render.fonts import font_label, glyph_list, missing_glyphs
+    from ..render.fonts import missing_glyphs, no_glyph
     ok = True
     for path, label in labels_of(layout):
         for lang, text in label.items():
             font = fonts(lang)[1 if _bold_label(path) else 0]
             missing = missing_glyphs(text, font)
             if missing:
-                add((*path, lang), f"the font {font_label(font)} has no glyph for {glyph_list(missing)}; "
-                                   f"name a font that has "
-                                   f"{'it' if len(missing) == 1 else 'them'} in the layouts' theme.yaml (`fonts:`, or "
-                                   f"`languages: {{{lang}: …}}`; see docs/languages.md)")
+                add((*path, lang), no_glyph([font], missing, lang))
                 ok = False
     return ok
 

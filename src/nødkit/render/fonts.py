@@ -62,11 +62,21 @@ def checked(text: str, font_name: str, field: str) -> str:
     """NFC-normalise and check every character against the font."""
     text, missing = _normalised_and_missing(text, font_name)
     if missing:
-        shown = glyph_list(missing)
-        raise RenderError(f"the font {font_label(font_name)} has no glyph for {shown}; name a font that has "
-                          f"{'it' if len(missing) == 1 else 'them'} in the layouts' theme.yaml (`fonts:`, or "
-                          f"`languages:` for this language; see docs/languages.md)", field=field)
+        raise RenderError(no_glyph([font_name], missing), field=field)
     return text
+
+
+def no_glyph(font_names: Sequence[str], missing: Sequence[str], lang: str | None = None,
+             *, content: bool = False) -> str:
+    """The one message for letters a font lacks — while drawing, and in `check` of layout labels
+    and of content texts (`content`: which language's fonts, and the text may change instead)."""
+    many = len(font_names) > 1
+    names = " and ".join(font_label(f) for f in font_names) + (f" ({lang})" if content and lang else "")
+    where = f"`languages: {{{lang}: …}}`" if lang else "`languages:` for this language"
+    return (f"the font{'s' if many else ''} {names} {'have' if many else 'has'} no glyph for {glyph_list(missing)}; "
+            f"{'change the text, or ' if content else ''}name a font that has "
+            f"{'it' if len(missing) == 1 else 'them'} in the layouts' theme.yaml (`fonts:`, or {where}; "
+            f"see docs/languages.md)")
 
 
 @functools.lru_cache(maxsize=16384)
