@@ -122,16 +122,13 @@ def _default_words(field: FieldInfo) -> str:
 
 
 def _limit_words(field: FieldInfo) -> str:
+    bounds = ((annotated_types.Gt, "gt", ">"), (annotated_types.Ge, "ge", "≥"),
+              (annotated_types.Lt, "lt", "<"), (annotated_types.Le, "le", "≤"))
     words = []
     for m in field.metadata:
-        if isinstance(m, annotated_types.Gt):
-            words.append(f"> {m.gt:g}")
-        elif isinstance(m, annotated_types.Ge):
-            words.append(f"≥ {m.ge:g}")
-        elif isinstance(m, annotated_types.Lt):
-            words.append(f"< {m.lt:g}")
-        elif isinstance(m, annotated_types.Le):
-            words.append(f"≤ {m.le:g}")
+        bound = next(((attr, sign) for kind, attr, sign in bounds if isinstance(m, kind)), None)
+        if bound:
+            words.append(f"{bound[1]} {getattr(m, bound[0]):g}")
         elif isinstance(m, annotated_types.MinLen):
             words.append(f"at least {m.min_length} item{'s' if m.min_length != 1 else ''}")
         elif isinstance(m, annotated_types.MaxLen):
