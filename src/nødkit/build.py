@@ -167,6 +167,7 @@ class Rendered:
     pdf: bytes
     inputs: str  # hash of what the document shows, except the printed date and kit version
     version: str  # the unit's kit version printed on it
+    notes: tuple[str, ...] = ()  # what it had to leave out to fit (warnings)
 
 
 def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str]) -> Rendered:
@@ -181,7 +182,8 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
     kit = _kit(project, unit, job.lang, as_of, version, count)
     fonts = register_fonts(*layouts.fonts_for(job.lang))
     tracked = TrackedKit(kit)
-    pdf = _renderer(spec.renderer)(tracked, spec.layout, fonts)
+    drawn = _renderer(spec.renderer)(tracked, spec.layout, fonts)  # a render.base.Drawn
+    pdf, notes = drawn.pdf, drawn.notes
     # What this document depends on: the kit fields its renderer read, its layout, the fonts,
     # the translations and nødkit itself. The reprint list compares these, so a change to a
     # leader's phone flags the documents that print it, not every document of the unit.
@@ -194,7 +196,7 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
         "nodkit": __version__,
     }
     blob = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return Rendered(pdf, hashlib.sha256(blob).hexdigest()[:16], version)
+    return Rendered(pdf, hashlib.sha256(blob).hexdigest()[:16], version, notes)
 
 
 def _kit(project: Project, unit, lang: str, as_of: dt.date, version: str, maintenance_count: int = 6):
@@ -390,6 +392,8 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
             "pages": count_pages(done.pdf), "sha256": hashlib.sha256(done.pdf).hexdigest(),
             "bytes": len(done.pdf), "inputs": done.inputs, "kit_version": done.version,
         }
+        if done.notes:
+            result.entries[job.path]["notes"] = list(done.notes)
     return result
 
 
