@@ -38,6 +38,7 @@ from .base import (
     draw_qr,
     draw_stack,
     fit,
+    form_xobject,
     new_canvas,
     qr_matrix,
     rich,
@@ -71,11 +72,10 @@ def render_cards(kit: Kit, layout: CardsLayout, fonts: FontSet) -> bytes:
     front = _front(kit, layout, fonts, size)
     back = _back(kit, layout, fonts, size)
     for name, draw in ((FRONT, front), (BACK, back)):
-        c.beginForm(name, 0, 0, CARD_WIDTH, CARD_HEIGHT)
-        draw(c)
-        if kit.example:
-            watermark(c, _("EXAMPLE – not for use"), fonts, (CARD_WIDTH, CARD_HEIGHT), layout.colours.watermark)
-        c.endForm()
+        with form_xobject(c, name, CARD_WIDTH, CARD_HEIGHT):
+            draw(c)
+            if kit.example:
+                watermark(c, _("EXAMPLE – not for use"), fonts, (CARD_WIDTH, CARD_HEIGHT), layout.colours.watermark)
 
     fronts = placed.cards
     backs = tuple(mirrored(box, W) for box in fronts)
