@@ -7,7 +7,9 @@ many times as the unit asked for. Pages keep their own size: A3 posters stay A3.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
@@ -84,6 +86,7 @@ def assemble(kit: Kit, instructions: bytes, documents: list[tuple[bytes, int]]) 
         source = pikepdf.open(io.BytesIO(pdf))
         for _copy in range(copies):
             pack.pages.extend(source.pages)
+    _tag_subsets(pack)
     pack.docinfo["/Title"] = f"{kit._('Print pack')} – {kit.unit_name}"
     pack.docinfo["/Author"] = kit.organisation
     pack.docinfo["/Subject"] = kit._("Print pack")
@@ -99,3 +102,37 @@ def assemble(kit: Kit, instructions: bytes, documents: list[tuple[bytes, int]]) 
     pack.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
               compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return out.getvalue()
+
+
+_SUBSET = re.compile(r"^/[A-Z]{6}\+(.+)$")
+
+
+def _tag_subsets(pdf) -> None:
+    """Name every font subset by what it holds.
+
+    reportlab tags a document's subsets AAAAAA, AAAAAB, … in the order it makes them, so the
+    documents of a job hold different subsets of one font under one name, with codes that
+    conflict (0x01 is É in one, ø in another). ISO 32000-1 §9.6.4 asks a tag of its own for
+    each subset: a print system that keeps fonts by name would print the wrong letters. A tag
+    from a hash of the font program keeps identical subsets under one name, and the same
+    documents give the same bytes."""
+    import pikepdf
+
+    for font in pdf.objects:
+        if not isinstance(font, pikepdf.Dictionary) or font.get("/Type") != "/Font":
+            continue
+        descriptor = font.get("/FontDescriptor")
+        name = _SUBSET.match(str(font.get("/BaseFont", "")))
+        if descriptor is None or name is None:
+            continue
+        program = next((descriptor[k] for k in ("/FontFile2", "/FontFile", "/FontFile3") if k in descriptor), None)
+        if program is None:
+            continue
+        # hashed as stored, with its filters (decoding them all took a third of the pack's time):
+        # different programs are never stored alike, and reportlab stores equal ones alike
+        filters = b"".join(program[k].unparse() for k in ("/Filter", "/DecodeParms") if k in program)
+        digest = hashlib.sha256(filters + b"\n" + program.read_raw_bytes()).digest()
+        tagged = "".join(chr(ord("A") + b % 26) for b in digest[:6]) + "+" + name.group(1)
+        # (the ToUnicode CMap keeps the old name as its CMapName: an embedded ToUnicode is never
+        # looked up by name, and rewriting them all took a fifth of the pack's time)
+        font.BaseFont = descriptor.FontName = pikepdf.Name("/" + tagged)
