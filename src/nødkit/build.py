@@ -217,7 +217,7 @@ def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[st
                 rendered: dict[Job, Rendered]) -> Rendered:
     """One PDF with the unit's whole kit in print order, each document as often as asked for."""
     from .render.fonts import register_fonts
-    from .render.pack import assemble, pack_instructions
+    from .render.pack import Part, PackDocument, print_pack
     from .resolve import kit_version
 
     content, layouts = project.content, project.layouts
@@ -229,7 +229,8 @@ def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[st
            "plan": _("Double-sided"),
            "pocket-cards": _("Double-sided, flip on the long edge; cut along the marks"),
            "sheet": _("Single-sided; put in the binder")}
-    parts, pdfs, inputs = [], [], []
+    double_sided = {"plan", "pocket-cards"}  # every other document gets a blank back behind each page
+    documents, inputs = [], []
     for entry in kit.documents:
         done = rendered.get(Job(unit.id, entry.id, job.lang))
         if done is None:  # the document failed; its error is already reported
@@ -237,19 +238,18 @@ def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[st
         copies = 1 if layouts.documents[entry.id].copies_in_pdf else entry.copies
         if copies == 0:
             continue
-        pages = count_pages(done.pdf)
         note = how.get(entry.kind, _("Single-sided"))
         if entry.paper.startswith("A3"):
             note = _("A3 paper, single-sided")
-        parts.append((entry.title, entry.paper, pages, copies, note))
-        pdfs.append((done.pdf, copies))
+        part = Part(entry.title, count_pages(done.pdf), copies, entry.kind in double_sided, done.pdf)
+        documents.append(PackDocument(part, entry.paper, note))
         inputs.append(f"{entry.id}:{copies}:{done.inputs}")
     fonts = register_fonts(*layouts.fonts_for(job.lang))
     tracked = TrackedKit(kit)
-    cover = pack_instructions(tracked, parts, fonts)
+    pdf = print_pack(tracked, documents, fonts)
     inputs.append(json.dumps(tracked.used(), sort_keys=True, ensure_ascii=False))
     digest = hashlib.sha256("\n".join(inputs).encode("utf-8")).hexdigest()[:16]
-    return Rendered(assemble(kit, cover, pdfs), digest, version)
+    return Rendered(pdf, digest, version)
 
 
 def document_title(spec, words) -> str:

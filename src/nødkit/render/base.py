@@ -13,6 +13,7 @@ Rules enforced here, once, for all renderers:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import math
@@ -27,6 +28,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFResourceDictionary, xObjectName
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus import paragraph as _rl_paragraph
@@ -364,6 +366,32 @@ def draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> float:
     c.drawPath(path, stroke=0, fill=1)
     c.restoreState()
     return module
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def form_xobject(c: Canvas, name: str, width: float, height: float):
+    """Draw a form XObject (a drawing placed many times with `c.doForm(name)`) whose resources
+    hold everything its content uses.
+
+    reportlab (5.x) notes the graphics states a form uses (the see-through example watermark)
+    but leaves them out of the form's /Resources: viewers then ignore them and the watermark
+    prints solid over the text. So the form's resources are written here, as reportlab writes
+    a page's."""
+    c.beginForm(name, 0, 0, width, height)
+    yield
+    c.endForm()
+    made = c._doc.idToObject[xObjectName(name)]
+    resources = PDFResourceDictionary()
+    resources.basicFonts()
+    resources.allProcs()
+    if made.XObjects:
+        resources.XObject = made.XObjects
+    if made.ExtGState:
+        resources.ExtGState = made.ExtGState
+    resources.setColorSpace(made._colorsUsed)
+    made.Resources = resources
 
 
 # --- marks ---------------------------------------------------------------------------------

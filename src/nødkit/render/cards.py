@@ -40,6 +40,7 @@ from .base import (
     draw_qr,
     draw_stack,
     fit,
+    form_xobject,
     new_canvas,
     qr_matrix,
     break_address,
@@ -76,11 +77,10 @@ def render_cards(kit: Kit, layout: CardsLayout, fonts: FontSet) -> Drawn:
     front, front_notes = _front(kit, layout, fonts, size)
     back, back_notes = _back(kit, layout, fonts, size)
     for name, draw in ((FRONT, front), (BACK, back)):
-        c.beginForm(name, 0, 0, CARD_WIDTH, CARD_HEIGHT)
-        draw(c)
-        if kit.example:
-            watermark(c, _("EXAMPLE – not for use"), fonts, (CARD_WIDTH, CARD_HEIGHT), layout.colours.watermark)
-        c.endForm()
+        with form_xobject(c, name, CARD_WIDTH, CARD_HEIGHT):
+            draw(c)
+            if kit.example:
+                watermark(c, _("EXAMPLE – not for use"), fonts, (CARD_WIDTH, CARD_HEIGHT), layout.colours.watermark)
 
     fronts = placed.cards
     backs = tuple(mirrored(box, W) for box in fronts)
