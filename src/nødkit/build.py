@@ -34,6 +34,7 @@ from .i18n import catalogue_path, has_catalogue, untranslated
 from .layout import Layouts, load_layouts
 from .layout.binder import check_units as check_binder_units
 from .layout.sheets import check_units as check_sheet_units, unit_gets
+from .report import Finding
 
 from .resolve import TrackedKit
 
@@ -77,6 +78,12 @@ class BuildResult:
     reprint: list[dict] = field(default_factory=list)  # new, or what they show changed since the last build
     manifest: Path | None = None
     installed: bool = False  # the new kit is in place: an interrupt from now on finds it complete
+    kits: int = 0  # unit-language kits drawn (some of their documents, or all)
+    runs: list[dict] = field(default_factory=list)  # the print runs' manifest entries (print_runs.py)
+    # --keep-going: the units left as they were because a document of theirs failed, and why
+    failed_units: list[str] = field(default_factory=list)
+    failures: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def documents(project: Project) -> list[str]:
@@ -311,9 +318,14 @@ class KitTask:
 
 @dataclass
 class KitResult:
+    unit: str = ""
     entries: dict[str, dict] = field(default_factory=dict)  # path -> manifest entry of what was drawn
-    failures: list[str] = field(default_factory=list)
+    failures: list[Finding] = field(default_factory=list)  # the unit's documents that could not be made
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failures or self.problems)
 
 
 def document_key(project: Project, unit_id: str, lang: str, document: str, as_of: dt.date,
@@ -341,7 +353,7 @@ def _unit_version(project: Project, unit_id: str, fingerprint: dict[str, str]) -
 def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[str, str],
             out: Path, staging: Path, thumbs: bool) -> KitResult:
     """Draw one unit-language kit into the staging folder. Runs in a worker process."""
-    result = KitResult()
+    result = KitResult(task.unit)
     rendered: dict[Job, Rendered] = {}
     failed = False
     for document in (*task.documents, PACK):
@@ -364,13 +376,14 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
             failed = True
             continue
         except RenderError as exc:
-            exc.unit, exc.document, exc.lang = job.unit, job.document, job.lang
-            result.failures.append(str(exc))
+            # named without the unit, so that one cause in many units reads the same (report.py)
+            exc.unit, exc.document, exc.lang = "", job.document, job.lang
+            result.failures.append(Finding(str(exc), job.unit, "/"))
             failed = True
             continue
         except Exception as exc:  # a bug in a renderer must not hide the other units' results
-            result.failures.append(f"{job.unit}/{job.document}/{job.lang}: internal error "
-                                   f"({type(exc).__name__}: {exc}); please report this")
+            result.failures.append(Finding(f"{job.document}/{job.lang}: internal error "
+                                           f"({type(exc).__name__}: {exc}); please report this", job.unit, "/"))
             failed = True
             continue
         rendered[job] = done
@@ -384,7 +397,8 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
                 thumb.parent.mkdir(parents=True, exist_ok=True)
                 thumb.write_bytes(thumbnail(done.pdf))
         except OSError as exc:  # a full disk, a quota: say which file, stop this kit
-            result.failures.append(f"{job.path}: cannot be written to {out}: {exc.strerror or exc}")
+            result.failures.append(Finding(f"{job.document}.{job.lang}.pdf: cannot be written to {out}: "
+                                           f"{exc.strerror or exc}", job.unit, "/"))
             failed = True
             break
         result.entries[job.path] = {
@@ -397,8 +411,7 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
     return result
 
 
-# Worker processes inherit the project by fork, not by pickling (cheap, and the fonts
-# registered in the parent stay registered).
+# What every worker process draws from, set once when it starts (see `_worker_start`).
 _WORKER: dict = {}
 
 
@@ -433,9 +446,21 @@ STATE = ".nodkit-state.json"  # path -> [size, mtime_ns, key]: what this folder'
 
 def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iterable[str] = (),
           as_of: dt.date, jobs: int = 1, force: bool = False,
-          progress: Callable[[int], None] | None = None, on_plan: Callable[[int, int], None] | None = None,
-          result: BuildResult | None = None) -> BuildResult:
+          progress: Callable[[int], None] | None = None, on_plan: Callable[[int, int, int], None] | None = None,
+          result: BuildResult | None = None, keep_going: bool = False,
+          start_method: str | None = None) -> BuildResult:
     """Draw what changed into a staging folder, then move it into place; see the module docstring.
+
+    `on_plan(documents to draw, documents unchanged, kits to draw)` is called once before drawing,
+    `progress(1)` each time a unit-language kit is done, in the order they finish.
+
+    Without `keep_going`, one document that fails stops the whole build and nothing is written.
+    With it, every unit whose documents all succeeded is written; a unit with a failed document
+    (in any language) is left exactly as it was, and `result.failed_units` names it.
+
+    `start_method` is multiprocessing's ("spawn", "fork", …; None: the platform's own). The
+    workers get what they draw from as arguments, never by inheriting memory, so every method
+    works — Windows and macOS start workers with "spawn".
 
     Ctrl-C and SIGTERM are held for the whole build (see `_Interrupts`): they stop it at once
     while it plans and draws, and otherwise as soon as the step under way — taking the lock,
@@ -460,7 +485,7 @@ def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iter
             raise BuildError(f"cannot write to the output folder {out}: {exc.strerror}") from None
         lock.take()
         _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan,
-                      result, interrupts)
+                      result, interrupts, keep_going, start_method)
         return result
     except BaseException:
         interrupts.stop_allowing()
@@ -533,12 +558,17 @@ class _Interrupts:
     def release(self) -> None:
         if not self.previous:
             return
-        signal.pthread_sigmask(signal.SIG_BLOCK, self.SIGNALS)  # none may come between the two
+        # none may come between the two; Windows has no signal mask (a signal in that instant
+        # finds the build's own handler, which records it and acts on it just below)
+        mask = getattr(signal, "pthread_sigmask", None)
+        if mask:
+            mask(signal.SIG_BLOCK, self.SIGNALS)
         try:
             for s, handler in self.previous.items():
                 signal.signal(s, handler if handler is not None else signal.SIG_DFL)
         finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, self.SIGNALS)
+            if mask:
+                mask(signal.SIG_UNBLOCK, self.SIGNALS)
         if self.caught:
             self._act(self.caught.pop(0), None)
 
@@ -557,7 +587,7 @@ def _sweep_leftovers(out: Path) -> None:
 
 
 def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan, result,
-                  interrupts) -> None:
+                  interrupts, keep_going=False, start_method=None) -> None:
     import secrets
     import shutil
 
@@ -586,7 +616,7 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
         to_draw = [t for t in planned if t.render]
         drawn_docs = sum(len(t.render) for t in to_draw)
         if on_plan:
-            on_plan(drawn_docs, sum(len(t.documents) + 1 for t in planned) - drawn_docs)
+            on_plan(drawn_docs, sum(len(t.documents) + 1 for t in planned) - drawn_docs, len(to_draw))
 
     staging = out / f".staging-{secrets.token_hex(6)}"
     try:
@@ -601,49 +631,69 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
                 for task in to_draw:
                     outcomes.append(run_kit(project, task, as_of, fingerprint, out, staging, True))
                     if progress:
-                        progress(len(task.render))
+                        progress(1)
         else:
             outcomes = _draw_in_workers(project, to_draw, workers, as_of, fingerprint, out, staging, progress,
-                                        interrupts)
-        problems = unique_problems(p for o in outcomes for p in o.problems)
-        if problems:
-            raise ContentError(problems)
-        failures = [f for o in outcomes for f in o.failures]
-        if failures:
-            ok = sum(len(o.entries) for o in outcomes)
-            raise BuildError(f"{len(failures)} document(s) could not be made; nothing was written "
-                             f"({ok} others were fine):\n  " + "\n  ".join(failures))
+                                        interrupts, start_method)
+        result.kits = len(outcomes)
+        failed = _failed_units(outcomes, keep_going, result)
+        if failed:  # each unit all or nothing: a failed unit keeps what it had, in every language
+            outcomes = [o for o in outcomes if o.unit not in failed]
+            keys = {path: key for path, key in keys.items() if path.split("/", 1)[0] not in failed}
         drawn = {path: entry for o in outcomes for path, entry in o.entries.items()}
         _install(out, staging, previous, old, drawn, keys, state, project, as_of,
-                 full=not units and not langs, result=result)
+                 full=not units and not langs, result=result, keep_units=failed)
         result.installed = True
     finally:
         interrupts.stop_allowing()
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _failed_units(outcomes: list[KitResult], keep_going: bool, result: BuildResult) -> set[str]:
+    """The units a document of which failed. Without keep_going, any failure ends the build."""
+    problems = unique_problems(p for o in outcomes for p in o.problems)
+    failures = [f for o in outcomes for f in o.failures]
+    if not keep_going:
+        if problems:
+            raise ContentError(problems)
+        if failures:
+            from .report import grouped
+            ok = sum(len(o.entries) for o in outcomes if not o.failed)
+            raise BuildError(f"{len(failures)} document(s) could not be made; nothing was written "
+                             f"({ok} others were fine; --keep-going writes the units whose documents all "
+                             f"succeeded):\n  " + "\n  ".join(grouped(failures)))
+        return set()
+    failed = list(dict.fromkeys(o.unit for o in outcomes if o.failed))
+    result.failed_units, result.failures, result.problems = failed, failures, problems
+    return set(failed)
+
+
 def _draw_in_workers(project, to_draw, workers, as_of, fingerprint, out, staging, progress,
-                     interrupts) -> list[KitResult]:
-    """One kit per task in a pool of forked processes. A worker that dies (the out-of-memory
+                     interrupts, start_method=None) -> list[KitResult]:
+    """One kit per task in a pool of processes. A worker that dies (the out-of-memory
     killer, a crash in a C extension) breaks the pool at once, so the build fails and names
     the kits that were being drawn instead of waiting for a result that never comes."""
     import multiprocessing
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    _WORKER.update(project=project, as_of=as_of, fingerprint=fingerprint, out=out, staging=staging, thumbs=True)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
+    # passed to each worker when it starts (pickled under "spawn", inherited under "fork"), not
+    # taken from this process's memory: a spawned worker starts from nothing
+    payload = dict(project=project, as_of=as_of, fingerprint=fingerprint, out=out, staging=staging, thumbs=True)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(start_method),
+                               initializer=_worker_start, initargs=(payload,))
     finished, futures = False, {}
     try:
         with interrupts.allowed():
             futures = {pool.submit(_run_kit_in_worker, task): task for task in to_draw}
             pending = set(futures)
             while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                # each kit as it finishes, so progress moves (and a dead worker is noticed) at once
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     future.result()  # a dead worker: BrokenProcessPool, here rather than after the rest
                     if progress:
-                        progress(len(futures[future].render))
+                        progress(1)
         finished = True
         return [f.result() for f in futures]
     except BrokenProcessPool:
@@ -659,11 +709,13 @@ def _draw_in_workers(project, to_draw, workers, as_of, fingerprint, out, staging
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker_start() -> None:
+def _worker_start(payload: dict) -> None:
     # Ctrl-C reaches every process of the terminal: the main process alone handles it. SIGTERM
     # (from the pool, or to the whole process group) ends a worker at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _WORKER.clear()
+    _WORKER.update(payload)
 
 
 def _unchanged(out: Path, path: str, key: str, old: dict, state: dict) -> bool:
@@ -709,12 +761,15 @@ def _undo(moved: list) -> None:
 
 
 def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[str, dict], keys: dict[str, str],
-             state: dict, project: Project, as_of: dt.date, *, full: bool, result: BuildResult) -> None:
-    """Move drawn files into place (each an atomic rename), then the manifest, then the preview."""
+             state: dict, project: Project, as_of: dt.date, *, full: bool, result: BuildResult,
+             keep_units: set[str] = frozenset()) -> None:
+    """Move drawn files into place (each an atomic rename), then the manifest, then the preview.
+    The units in `keep_units` (failed, with --keep-going) keep their entries and files as they were."""
     entries: dict[str, dict] = {}
     moved: list[tuple[Path, Path | None]] = []  # (installed file, the old one kept aside) to undo a failure
     if not full:  # a partial build (--unit/--lang) keeps the other units' entries
         entries = {p: e for p, e in old.items() if (out / p).is_file()}
+    entries.update({p: e for p, e in old.items() if e.get("unit") in keep_units and (out / p).is_file()})
     try:
         for path in keys:
             if path not in drawn:  # unchanged: keep what the last build recorded

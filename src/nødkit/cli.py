@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -33,22 +34,50 @@ def _as_of_option(f):
                              "Same input + same date = identical PDFs.")(f)
 
 
-def _dirs(content_dir: Path | None, layouts_dir: Path | None) -> tuple[Path, list[Path]]:
+@dataclass(frozen=True)
+class _Folders:
+    content: Path
+    layouts: list[Path]  # the first wins; the default layouts last
+    out: Path
+    project_file: Path | None  # the nodkit.toml they came from, if any
+
+
+def _folders(content_dir: Path | None, layouts_dir: Path | None, out_dir: Path | None = None) -> _Folders:
+    """The folders a command works on: its options, else the project file (nodkit.toml in this
+    folder or a parent), else ./content (or the built-in example), ./layouts, ./output."""
     from .build import default_dir
+    from .project import find_project_file, read_project_file
+    found = find_project_file()
+    project = read_project_file(found) if found else None
+    if project is not None:
+        content_dir = content_dir or project.content
+        layouts_dir = layouts_dir or project.layouts
+        out_dir = out_dir or project.out
     if content_dir is None:
         local = Path("content")
         content_dir = local if (local / "organisation.yaml").is_file() else default_dir("content")
     roots = []
     if layouts_dir is not None:
         if not layouts_dir.is_dir():
-            raise click.BadParameter(f"folder not found: {layouts_dir}", param_hint="--layouts")
+            hint = f" (named in {project.path})" if project and layouts_dir == project.layouts else ""
+            raise click.BadParameter(f"folder not found: {layouts_dir}{hint}", param_hint="--layouts")
         roots.append(layouts_dir)
     elif (Path("layouts") / "theme.yaml").is_file():
         roots.append(Path("layouts"))
     default_layouts = default_dir("layouts")
     if not roots or roots[0].resolve() != default_layouts.resolve():
         roots.append(default_layouts)
-    return content_dir, roots
+    return _Folders(content_dir, roots, out_dir or Path("output"), project.path if project else None)
+
+
+def _dirs(content_dir: Path | None, layouts_dir: Path | None) -> tuple[Path, list[Path]]:
+    folders = _folders(content_dir, layouts_dir)
+    return folders.content, folders.layouts
+
+
+def _say_project_file(folders: _Folders) -> None:
+    if folders.project_file is not None:
+        click.echo(f"project file: {folders.project_file}", err=True)
 
 
 def _as_of(value) -> dt.date:
@@ -123,7 +152,8 @@ def _sigterm_unwinds():
         raise _Terminated()
     on_sigterm.nodkit = True  # type: ignore[attr-defined]
     global _FORK_HOOK
-    if not _FORK_HOOK:  # worker processes forked by a build end on SIGTERM at once, as before
+    if not _FORK_HOOK and hasattr(os, "register_at_fork"):  # POSIX only; Windows never forks
+        # worker processes forked by a build end on SIGTERM at once, as before
         os.register_at_fork(after_in_child=_default_sigterm_in_child)
         _FORK_HOOK = True
     signal.signal(signal.SIGTERM, on_sigterm)
@@ -165,60 +195,130 @@ def main() -> None:
 @main.command(context_settings=CONTEXT)
 @_content_option
 @_layouts_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Where the PDFs and manifest.json go.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the PDFs and manifest.json go (default: the project file's out, else output).")
 @click.option("--unit", "units", multiple=True, metavar="ID", help="Only this unit (repeatable).")
 @click.option("--lang", "langs", multiple=True, metavar="CODE", help="Only this language (repeatable).")
 @_as_of_option
 @click.option("--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None,
               help="Processes drawing in parallel (default: the machine's cores).")
 @click.option("--force", is_flag=True, help="Draw every document again, even those whose inputs did not change.")
-def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force) -> None:
+@click.option("--keep-going", "-k", "keep_going", is_flag=True,
+              help="Write every unit whose documents all succeeded; a unit with a failed document keeps what "
+                   "it had. The failures are listed at the end, and the exit status is 1.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every unit and document in full: the reprint list, the units a message concerns.")
+def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force, keep_going, verbose) -> None:
     """Build the kit of every unit (or the ones named) into --out.
 
     Only documents whose inputs changed since the last build are drawn again; the rest are
-    kept. Nothing is written unless every document succeeds.
+    kept. Nothing is written unless every document succeeds (see --keep-going).
     """
     import os
+    import time
 
     from .build import build as run_build
     from .build import load_project
-    content_dir, roots = _dirs(content_dir, layouts_dir)
+    started = time.monotonic()
+    folders = _folders(content_dir, layouts_dir, out_dir)
+    _say_project_file(folders)
+    out_dir = folders.out
     day = _as_of(as_of)
-    project = load_project(content_dir, roots)
+    project = load_project(folders.content, folders.layouts)
+    if units or langs:
+        _refuse_unknown(project, units, langs)
     jobs = jobs or os.cpu_count() or 1
-    state = {}
+    progress = _Progress(sys.stderr)
 
-    def planned(draw: int, keep: int) -> None:
-        state["draw"] = draw
-        click.echo(f"content: {content_dir}  ·  {draw} to draw, {keep} unchanged  ·  as of {day.isoformat()}"
+    def planned(draw: int, keep: int, kits: int) -> None:
+        click.echo(f"content: {folders.content}  ·  {draw} to draw, {keep} unchanged  ·  as of {day.isoformat()}"
                    f"  ·  {jobs} process{'es' if jobs != 1 else ''}", err=True)
-        if draw > 5 and sys.stderr.isatty():
-            state["bar"] = click.progressbar(length=draw, label="drawing", file=sys.stderr)
-            state["bar"].__enter__()
-
-    def advance(n: int) -> None:
-        if "bar" in state:
-            state["bar"].update(n)
+        progress.start(kits)
 
     from .build import BuildResult
     result = BuildResult()
     try:
         run_build(project, out_dir, units=units, langs=langs, as_of=day, jobs=jobs, force=force,
-                  progress=advance, on_plan=planned, result=result)
+                  progress=progress.advance, on_plan=planned, result=result, keep_going=keep_going)
     except KeyboardInterrupt as exc:
         if not result.installed:
             raise
         click.secho(f"interrupted after the kit was written: {out_dir}/ holds this build's kit", fg="red", err=True)
         sys.exit(143 if isinstance(exc, _Terminated) else 130)
     finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
-    click.echo(f"wrote {len(result.written)}, skipped {len(result.unchanged)}"
-               + (f", removed {len(result.removed)}" if result.removed else "")
-               + f"  →  {out_dir}/ (manifest.json, index.html)")
-    from .preview import REPRINT
-    click.echo((out_dir / REPRINT).read_text("utf-8").rstrip())
+        progress.stop()
+    from .report import build_summary
+    for line, to_err in build_summary(project, result, out_dir, time.monotonic() - started, verbose=verbose):
+        if to_err:
+            click.secho(line, fg="red" if line.startswith("error") else "yellow", err=True)
+        else:
+            click.echo(line)
+    if result.failed_units:
+        sys.exit(1)
+
+
+class _Progress:
+    """How far a build is, kit by kit as they finish: a bar on a terminal; elsewhere (a log, CI)
+    a line every few seconds at most, and none for a build shorter than that."""
+
+    EVERY = 5.0  # seconds between lines on a non-terminal
+
+    def __init__(self, stream, clock=None):
+        import time
+        self.stream, self.clock = stream, clock or time.monotonic
+        self.bar = None
+        self.total = self.done = 0
+        self.began = self.said = 0.0
+
+    def start(self, kits: int) -> None:
+        self.total, self.done = kits, 0
+        self.began = self.said = self.clock()
+        if kits > 1 and self.stream.isatty():
+            # click's estimate divides the time so far by the kits done, which is honest now
+            # that each kit is counted as it finishes
+            self.bar = click.progressbar(length=kits, label="drawing kits", file=self.stream, show_pos=True)
+            self.bar.__enter__()
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        now = self.clock()
+        if now - self.said >= self.EVERY and self.done < self.total:
+            self.said = now
+            rate = self.done / (now - self.began)
+            left = (self.total - self.done) / rate if rate else 0
+            click.echo(f"drawing: {self.done} of {self.total} kits ({100 * self.done // self.total} %), "
+                       f"{rate:.1f} kits/s, about {left:.0f} s left", file=self.stream)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _refuse_unknown(project, units, langs) -> None:
+    """--unit/--lang that name nothing: a did-you-mean, and the file the units really are in."""
+    import difflib
+
+    from .errors import ContentError, Location, Problem
+    content = project.content
+    source = content.docs["units.yaml"].file  # units.yaml, or units.xlsx / units.csv
+    known_units = [u.id for u in content.units]
+    known_langs = sorted({lang for u in content.units for lang in content.languages(u)})
+    problems = []
+    for option, given, known in (("--unit", units, known_units), ("--lang", langs, known_langs)):
+        for value in given:
+            if value in known:
+                continue
+            near = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            what = "unit" if option == "--unit" else "language of any unit"
+            problems.append(Problem(Location(source), option,
+                                    f"no {what} '{value}' in {source}; {hint}known: {', '.join(known)}"))
+    if problems:
+        raise ContentError(problems)
 
 
 @main.command(context_settings=CONTEXT)
@@ -229,8 +329,10 @@ def check(content_dir, layouts_dir, as_of) -> None:
     """Validate content and layouts; print warnings. Exit 2 on errors."""
     from .build import load_project
     from .check import check_project
-    content_dir, roots = _dirs(content_dir, layouts_dir)
-    project = load_project(content_dir, roots)
+    folders = _folders(content_dir, layouts_dir)
+    _say_project_file(folders)
+    content_dir = folders.content
+    project = load_project(content_dir, folders.layouts)
     notes = check_project(project, _as_of(as_of))
     for note in notes:
         click.secho(f"warning: {note}", fg="yellow", err=True)
