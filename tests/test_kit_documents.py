@@ -158,12 +158,85 @@ class _Links(HTMLParser):
 
 def test_index_links_resolve_to_files_that_exist(default_kit):
     parser = _Links()
-    parser.feed((default_kit / "index.html").read_text("utf-8"))
+    page = (default_kit / "index.html").read_text("utf-8")
+    parser.feed(page)
     assert len(parser.targets) > 20
     for target in parser.targets:
-        assert (default_kit / target).is_file(), target
+        if target.startswith("#"):  # the list of units links to each unit's section
+            assert f'id="{target[1:]}"' in page, target
+        else:
+            assert (default_kit / target).is_file(), target
     pdfs = {t for t in parser.targets if t.endswith(".pdf")}
-    assert pdfs == {e["path"] for e in _manifest(default_kit)["files"]}
+    manifest = _manifest(default_kit)
+    assert pdfs == {e["path"] for e in manifest["files"] + manifest["print_runs"]}
+
+
+class _Index(HTMLParser):
+    """The index's language, its list of units (rows of cells, with links) and its images."""
+
+    def __init__(self):
+        super().__init__()
+        self.lang, self.rows, self.images, self.sections = None, [], [], []
+        self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = ""
+        elif tag == "a" and self._cell is not None:
+            self._cell += f"[{attrs['href']}]"
+        elif tag == "img":
+            self.images.append(attrs)
+        elif tag == "section":
+            self.sections.append(attrs.get("id"))
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(self._cell)
+            self._cell = None
+
+
+def test_index_is_in_the_organisations_language_and_opens_with_a_list_of_units(default_kit):
+    index = _Index()
+    index.feed((default_kit / "index.html").read_text("utf-8"))
+    assert index.lang == "da"
+    units = yaml.safe_load((CONTENT / "units.yaml").read_text("utf-8"))["units"]
+    header, *rows = index.rows
+    assert header == ["Enhed", "Plan", "Sprog", "Dokumenter", "Skal genoptrykkes"]
+    files = _manifest(default_kit)["files"]
+    assert len(rows) == len(units)
+    for unit, row in zip(units, rows):
+        langs = unit.get("languages") or ["da"]
+        count = sum(e["unit"] == unit["id"] for e in files)
+        assert row == [f"[#{unit['id']}]{unit['name']}", "IT-nedbrud – Nexus", ", ".join(langs), str(count),
+                       str(count)]  # a first build: everything is new
+    assert index.sections == [u["id"] for u in units]
+    assert len(index.images) == len(files)
+    for image in index.images:  # fetched as they are scrolled to, their room kept meanwhile
+        assert image["loading"] == "lazy" and int(image["width"]) == 180 and int(image["height"]) > 100
+
+
+def test_index_of_an_english_organisation_is_in_english(tmp_path):
+    content = copy_content(tmp_path)
+    organisation = content / "organisation.yaml"
+    organisation.write_text(organisation.read_text("utf-8").replace("default_language: da", "default_language: en"),
+                            "utf-8")
+    units = content / "units.yaml"
+    units.write_text(units.read_text("utf-8").replace("languages: [da]", "languages: [da, en]"), "utf-8")
+    out = tmp_path / "out"
+    assert build(out, "--unit", UNIT, content=content).exit_code == 0
+    index = _Index()
+    index.feed((out / "index.html").read_text("utf-8"))
+    assert index.lang == "en"
+    assert index.rows[0] == ["Unit", "Plan", "Languages", "Documents", "To reprint"]
 
 
 def test_reprint_list_names_exactly_the_documents_that_show_a_changed_phone(tmp_path):

@@ -504,7 +504,10 @@ def test_manifest_describes_the_files_as_they_are(default_kit):
     assert manifest["as_of"] == AS_OF
     entries = manifest["files"]
     pdfs = sorted(p.relative_to(default_kit).as_posix() for p in default_kit.rglob("*.pdf"))
-    assert sorted(e["path"] for e in entries) == pdfs
+    # every PDF is a unit's document or a print run across units, and the manifest names each
+    assert sorted(e["path"] for e in entries + manifest["print_runs"]) == pdfs
+    for run in manifest["print_runs"]:
+        assert run["sha256"] == hashlib.sha256((default_kit / run["path"]).read_bytes()).hexdigest()
     stray = [p.name for p in default_kit.rglob("*") if p.name.endswith(".tmp") or p.name.endswith(".lock")]
     assert not stray, f"temporary or lock files left behind: {stray}"
     for e in entries:

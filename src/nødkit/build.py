@@ -804,6 +804,7 @@ def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[st
                     moved.append((stale, kept))
                     result.removed.append(path)
                 state.pop(path, None)
+        runs = _install_print_runs(out, staging, project, entries, previous, state, moved, result)
         calendars = _write_calendars(out, project, as_of)
         manifest = {
             "nodkit": __version__,
@@ -811,19 +812,63 @@ def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[st
             "content": str(project.content.root),
             "files": [entries[p] for p in sorted(entries)],
             "calendars": calendars,
+            "print_runs": runs,
         }
         atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         atomic_write(out / STATE, json.dumps(state, sort_keys=True).encode("utf-8"))
         from .preview import write_preview
-        units = [{"id": u.id, "name": u.name, "example": u.example} for u in project.content.units]
+        words = organisation_words(project.content)
+        units = [{"id": u.id, "name": u.name, "example": u.example, "languages": project.content.languages(u),
+                  "plan": _plan_title(project.content, u.plan, words.lang)} for u in project.content.units]
         write_preview(out, manifest, units, {e["path"] for e in result.written}, result.reprint,
-                      result.removed, atomic_write)
+                      result.removed, atomic_write, words)
     except OSError as exc:
         _undo(moved)
         where = exc.filename or out
         raise BuildError(f"writing {where} failed: {exc.strerror or exc}; output/ is as it was before "
                          f"this build") from None
     result.manifest = out / MANIFEST
+
+
+def organisation_words(content):
+    """Words in the organisation's language, for what the admin reads (the preview, the print
+    runs' instructions); English where nødkit has no catalogue for it."""
+    from .i18n import Words
+    lang = content.organisation.default_language
+    return Words(lang if has_catalogue(lang) else "en", content.organisation.region)
+
+
+def _plan_title(content, plan_id: str, lang: str) -> str:
+    plan = content.plans.get(plan_id)
+    if plan is None:
+        return plan_id
+    return plan.title.get(lang) or next(iter(plan.title.values()), plan_id)
+
+
+def _install_print_runs(out: Path, staging: Path, project: Project, entries: dict[str, dict], previous: dict,
+                        state: dict, moved: list, result: BuildResult) -> list[dict]:
+    """print/: every unit's documents in one PDF per kind of print job (print_runs.py). A run
+    is joined again only when one of its parts changed; one that no document needs any more goes."""
+    from .print_runs import PRINT_DIR, README, make_runs
+
+    old = {r["path"]: r for r in previous.get("print_runs", []) if isinstance(r, dict) and "path" in r}
+    runs, drawn = make_runs(project, out, staging, entries, old,
+                            lambda path, key: _unchanged(out, path, key, old, state))
+    (out / PRINT_DIR).mkdir(exist_ok=True)
+    for path in (*drawn, f"{PRINT_DIR}/{README}"):
+        _replace_keeping_old(staging, path, out / path, moved)
+    for path in sorted(set(old) - {r["path"] for r in runs}):
+        if (out / path).is_file():
+            kept = staging / ".replaced" / path  # put back if a later step fails
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(out / path, kept)
+            moved.append((out / path, kept))
+        state.pop(path, None)
+    for run in runs:
+        st = (out / run["path"]).stat()
+        state[run["path"]] = [st.st_size, st.st_mtime_ns, run["inputs"]]
+    result.runs = runs
+    return runs
 
 
 class _Lock:

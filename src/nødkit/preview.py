@@ -7,6 +7,7 @@ laminate again — so one changed phone number does not mean reprinting fifty ki
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from io import BytesIO
 from pathlib import Path
@@ -62,60 +63,110 @@ def reprint_text(reprint: list[dict], names: dict[str, str], as_of: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def index_html(manifest: dict, units: list[dict], changed: set[str], reprint: set[str]) -> str:
-    """units: [{id, name, example}] in content order."""
+def index_html(manifest: dict, units: list[dict], changed: set[str], reprint: set[str], words,
+               thumb_sizes: dict[str, tuple[int, int]] | None = None) -> str:
+    """units: [{id, name, example, plan, languages}] in content order. In the organisation's
+    language (`words`): opened by a list of the units, each linking to its section; the
+    thumbnails load as they are scrolled to, with their size known beforehand so the page does
+    not jump while they come in."""
+    _ = words.gettext
     esc = html.escape
+    thumb_sizes = thumb_sizes or {}
     files_by_unit: dict[str, list[dict]] = {}
     for entry in manifest["files"]:
         files_by_unit.setdefault(entry["unit"], []).append(entry)
+    shown = [u for u in units if files_by_unit.get(u["id"])]
+    runs = manifest.get("print_runs", [])
+    as_of = words.date_long(dt.date.fromisoformat(manifest["as_of"]))
+    # (the words are looked up outside the f-strings, where pybabel's extraction finds them)
+    title = esc(_("Kits as of {date}").format(date=as_of))
+    units_w, unit_w, plan_w, langs_w = esc(_("Units")), esc(_("Unit")), esc(_("Plan")), esc(_("Languages"))
+    docs_w, again_w, runs_w, pages_w = esc(_("Documents")), esc(_("To reprint")), esc(_("Print runs")), esc(_("Pages"))
+    example_w, reprint_w, changed_w = esc(_("EXAMPLE – not for use")), esc(_("REPRINT")), esc(
+        _("(file changed, nothing new shown)"))
     parts = [
         "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        "<title>nødkit – kits</title>",
+        f'<html lang="{esc(words.lang)}"><head><meta charset="utf-8">',
+        f"<title>nødkit – {title}</title>",
         "<style>body{font-family:sans-serif;margin:2em;color:#000}"
+        "table{border-collapse:collapse}th,td{border:1px solid #000;padding:.2em .5em;text-align:left}"
+        "td.n{text-align:right}"
         ".unit{border-top:2px solid #000;padding:1em 0}"
         ".docs{display:flex;flex-wrap:wrap;gap:1.2em}"
         "figure{margin:0;width:" + str(THUMB_WIDTH) + "px}"
-        "img{border:1px solid #000;max-width:100%}"
+        "img{border:1px solid #000;max-width:100%;height:auto}"
         ".flag{font-weight:bold;background:#000;color:#fff;padding:0 .3em}"
         "figcaption{font-size:.85em}</style></head><body>",
-        f"<h1>Kits as of {esc(manifest['as_of'])}</h1>",
-        f"<p>{len(units)} units · {len(manifest['files'])} documents · "
-        f"{len(reprint)} to reprint (<a href=\"{REPRINT}\">{REPRINT}</a>) · "
+        f"<h1>{title}</h1>",
+        f"<p>{units_w}: {len(shown)} · {docs_w}: {len(manifest['files'])} · "
+        f"{again_w}: {len(reprint)} (<a href=\"{REPRINT}\">{REPRINT}</a>) · "
         f"<a href=\"manifest.json\">manifest.json</a></p>",
     ]
-    for unit in units:
-        entries = sorted(files_by_unit.get(unit["id"], []), key=lambda e: e["path"])
-        if not entries:
-            continue
+    if runs:
+        parts.append(f"<h2>{runs_w}</h2><ul>")
+        for run in runs:
+            paper = _("Sheets of {paper} paper").format(paper=run["paper"])
+            parts.append(f'<li><a href="{esc(run["path"])}">{esc(run["path"])}</a> · {esc(paper)}: {run["sheets"]}'
+                         "</li>")
+        parts.append(f'<li><a href="print/README.txt">print/README.txt</a></li></ul>')
+    parts.append(f"<h2>{units_w}</h2>")
+    parts.append(f"<table><thead><tr><th>{unit_w}</th><th>{plan_w}</th>"
+                 f"<th>{langs_w}</th><th>{docs_w}</th><th>{again_w}</th>"
+                 "</tr></thead><tbody>")
+    for unit in shown:
+        entries = files_by_unit[unit["id"]]
+        again = sum(e["path"] in reprint for e in entries)
+        langs = sorted({e["lang"] for e in entries}, key=lambda lang: (unit.get("languages") or []).index(lang)
+                       if lang in (unit.get("languages") or []) else 99)
+        parts.append(f'<tr><td><a href="#{esc(unit["id"])}">{esc(unit["name"])}</a></td>'
+                     f"<td>{esc(unit.get('plan', ''))}</td><td>{esc(', '.join(langs))}</td>"
+                     f'<td class="n">{len(entries)}</td><td class="n">{again or "–"}</td></tr>')
+    parts.append("</tbody></table>")
+    for unit in shown:
+        entries = sorted(files_by_unit[unit["id"]], key=lambda e: e["path"])
         version = entries[0].get("kit_version", "")
-        example = ' <span class="flag">EXAMPLE</span>' if unit["example"] else ""
+        example = f' <span class="flag">{example_w}</span>' if unit["example"] else ""
         parts.append(f'<section class="unit" id="{esc(unit["id"])}"><h2>{esc(unit["name"])}{example}</h2>')
-        parts.append(f"<p>unit <code>{esc(unit['id'])}</code> · kit version <code>{esc(version)}</code></p>")
+        kit_version = esc(_("Kit version {version}").format(version=version))
+        parts.append(f"<p><code>{esc(unit['id'])}</code> · {kit_version}</p>")
         parts.append('<div class="docs">')
         for e in entries:
             marks = []
             if e["path"] in reprint:
-                marks.append('<span class="flag">REPRINT</span>')
+                marks.append(f'<span class="flag">{reprint_w}</span>')
             elif e["path"] in changed:
-                marks.append("(file changed, nothing new shown)")
-            pages = f"{e['pages']} page{'s' if e['pages'] != 1 else ''}"
+                marks.append(changed_w)
+            width, height = thumb_sizes.get(e["path"], (THUMB_WIDTH, 0))
+            size = f' width="{width}" height="{height}"' if height else ""
             parts.append(
-                f'<figure><a href="{esc(e["path"])}"><img src="{esc(thumb_path(e))}" '
-                f'alt="{esc(e["document"])} ({esc(e["lang"])})" loading="lazy"></a>'
+                f'<figure><a href="{esc(e["path"])}"><img src="{esc(thumb_path(e))}"{size} '
+                f'alt="{esc(e["document"])} ({esc(e["lang"])})" loading="lazy" decoding="async"></a>'
                 f'<figcaption><a href="{esc(e["path"])}">{esc(e["document"])} · {esc(e["lang"])}</a>'
-                f' · {pages} {" ".join(marks)}</figcaption></figure>')
+                f' · {pages_w}: {e["pages"]} {" ".join(marks)}</figcaption></figure>')
         parts.append("</div></section>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
+def png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from a PNG's header (its first 24 bytes), without decoding the image."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def write_preview(out: Path, manifest: dict, units: list[dict], changed: set[str], reprint: list[dict],
-                  removed: list[str], atomic_write) -> None:
+                  removed: list[str], atomic_write, words) -> None:
     write_thumbnails(out, manifest["files"], atomic_write)
     remove_thumbnails(out, removed)
     names = {u["id"]: u["name"] for u in units}
     atomic_write(out / REPRINT, reprint_text(reprint, names, manifest["as_of"]).encode("utf-8"))
     reprint_paths = {e["path"] for e in reprint}
-    atomic_write(out / INDEX, index_html(manifest, units, changed, reprint_paths).encode("utf-8"))
+    sizes = {e["path"]: size for e in manifest["files"] if (size := png_size(out / thumb_path(e)))}
+    atomic_write(out / INDEX, index_html(manifest, units, changed, reprint_paths, words, sizes).encode("utf-8"))
 

@@ -61,12 +61,13 @@ def placed(parts: Sequence[Part]) -> list[range]:
 
 
 def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title: Callable[[str, int, int], str],
-                title: str, author: str, subject: str, lang: str) -> bytes:
+                title: str, author: str, subject: str, lang: str, single_sided: bool = False) -> bytes:
     """The parts, each `copies` times, as one PDF that prints as one double-sided job (flip on
     the long edge): every copy of a part starts on the front of a sheet; a blank back, saying
     `blank` in small print, goes behind each page of a single-sided part and after the odd last
     page of a double-sided one. One bookmark per copy (`copy_title(title, copy, copies)` where
     there are several). Every page keeps its own size; a blank back has the size of its front.
+    `single_sided`: a job printed on one side only, every page a sheet: no blank backs at all.
 
     pikepdf (qpdf) joins a kit in a tenth of the time pypdf took, and the copies of a document
     share its fonts and page contents instead of repeating them."""
@@ -78,7 +79,7 @@ def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title
     sizes = []
     for part, source in zip(parts, sources):
         assert len(source.pages) == part.pages, (part.title, len(source.pages), part.pages)
-        sizes += [_size(page) for i, page in enumerate(source.pages) if part.blank_after(i)]
+        sizes += [_size(page) for i, page in enumerate(source.pages) if part.blank_after(i) and not single_sided]
     sizes = list(dict.fromkeys(sizes))
     blanks = pikepdf.open(io.BytesIO(_blank_pages(sizes, blank, fonts, lang))) if sizes else None
     back = dict(zip(sizes, blanks.pages if blanks else []))
@@ -91,7 +92,7 @@ def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title
                           len(job.pages)))
             for i, page in enumerate(source.pages):
                 job.pages.append(page)
-                if part.blank_after(i):
+                if part.blank_after(i) and not single_sided:
                     job.pages.append(back[_size(page)])
     _tag_subsets(job)
     with job.open_outline() as outline:
@@ -105,9 +106,9 @@ def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title
     job.Root.Lang = pikepdf.String(lang)
     job.Root.PageMode = pikepdf.Name.UseOutlines
     # Acrobat and some drivers preselect these in the print dialog
-    job.Root.ViewerPreferences = pikepdf.Dictionary(PrintScaling=pikepdf.Name("/None"),
-                                                    Duplex=pikepdf.Name.DuplexFlipLongEdge,
-                                                    DisplayDocTitle=True)
+    job.Root.ViewerPreferences = pikepdf.Dictionary(
+        PrintScaling=pikepdf.Name("/None"), DisplayDocTitle=True,
+        Duplex=pikepdf.Name.Simplex if single_sided else pikepdf.Name.DuplexFlipLongEdge)
     out = io.BytesIO()
     # The same parts give the same bytes (the file identifier comes from the content, not the
     # clock); page objects stay outside object streams, where the manifest counts them; the
