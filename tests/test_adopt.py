@@ -20,7 +20,7 @@ from conftest import CONTENT, build, run
 from nødkit.content.load import load_content
 from nødkit.schema import schemas
 
-PLACEHOLDER = re.compile(r'"<<FILL IN: ([^"]*)>>"')
+PLACEHOLDER = re.compile(r'"<<(?:FILL IN|UDFYLD): ([^"]*)>>"')  # English, Danish
 DA_HEADER = ["Id", "Navn", "Plan", "Adresse", "Telefon", "Leder", "Leder tlf.", "Naboenheder", "Sprog", "Eksempel",
              "Kopier poster-a3"]
 
@@ -46,22 +46,23 @@ def placeholders(root: Path) -> list[tuple[str, int, int, str]]:
 
 def value_for(what: str, n: int) -> str:
     """What an admin would write for the n-th placeholder: the example it gives, or a fitting value."""
-    if "phone" in what:
+    if "phone" in what or "telefon" in what:
         return f"33 12 {40 + n:02d} {10 + n:02d}"
     if "e-mail" in what:
         return "cura@fjordby.example"
-    if what.startswith("opens at"):
+    if what.startswith(("opens at", "åbner")):
         return "08:00"
-    if what.startswith("closes at"):
+    if what.startswith(("closes at", "lukker")):
         return "15:30"
-    if "YYYY-MM-DD" in what:
+    if "YYYY-MM-DD" in what or "ÅÅÅÅ-MM-DD" in what:
         return "2025-01-30"
     if "https://" in what:
         return "https://cura.fjordby.example/nod"
-    if "unit's id" in what:
+    if "unit's id" in what or "enhedens id" in what:
         return "fjordgaarden"
-    if "e.g. " in what:
-        return what.split("e.g. ", 1)[1]
+    for example in ("e.g. ", "fx "):
+        if example in what:
+            return what.split(example, 1)[1]
     return what[0].upper() + what[1:] + "."
 
 
@@ -111,7 +112,7 @@ def write_xlsx(path: Path, header: list, rows: list[list], title: str = "Enheder
 def test_init_writes_a_commented_folder_with_schemas(tmp_path):
     root = init(tmp_path, "--organisation", "Fjordby Kommune", "--lang", "da")
     files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-    assert files == {"organisation.yaml", "contacts.yaml", "plans/nexus.yaml", "units.yaml",
+    assert files == {"organisation.yaml", "contacts.yaml", "plans/nexus.yaml", "units.yaml", "nodkit.toml",
                      ".schemas/organisation.schema.json", ".schemas/contacts.schema.json",
                      ".schemas/plan.schema.json", ".schemas/units.schema.json"}
     for kind, body in schemas().items():
@@ -134,7 +135,7 @@ def test_init_writes_a_commented_folder_with_schemas(tmp_path):
                 continue
             seen.add(key[1])
             previous = next((l for l in reversed(lines[:i]) if l.strip()), "")
-            assert "#" in line or "<<FILL IN" in line or previous.lstrip().startswith("#"), \
+            assert "#" in line or "<<UDFYLD" in line or previous.lstrip().startswith("#"), \
                 f"{rel}:{i + 1}: no comment explains {line.strip()!r}"
     assert yaml.safe_load((root / "organisation.yaml").read_text("utf-8"))["name"] == "Fjordby Kommune"
     assert yaml.safe_load((root / "units.yaml").read_text("utf-8"))["units"][0]["languages"] == ["da"]
@@ -157,7 +158,7 @@ def test_every_placeholder_left_is_named_with_its_location(tmp_path):
     assert any(f.endswith("organisation.yaml") for f, *_ in expected)
     result = run("check", "--content", str(root))
     assert result.exit_code == 2
-    reported = re.findall(r"^  (.+?):(\d+):(\d+): (\S+): still a placeholder \"<<FILL IN: ([^\"]*)>>\"",
+    reported = re.findall(r"^  (.+?):(\d+):(\d+): (\S+): still a placeholder \"<<UDFYLD: ([^\"]*)>>\"",
                           result.output, re.M)
     assert sorted((f, int(line), int(col), what) for f, line, col, _field, what in reported) == sorted(expected)
     assert f"error: {len(expected)} problems" in result.output
@@ -365,3 +366,87 @@ def test_export_edit_build_round_trip(tmp_path):
     assert content.unit("bakkehuset").leader.phone == "+4599991099"
     assert content.unit("ny-enhed").neighbours == ["bakkehuset"]
     assert [u.id for u in content.units][:5] == [u.id for u in load_content(CONTENT).units]
+
+
+# --- init in the admin's language, and the units exported right after it (issue 15) -------------
+
+def comments(root: Path) -> str:
+    return "\n".join(line for path in sorted(root.rglob("*.yaml")) for line in path.read_text("utf-8").splitlines()
+                     if "#" in line)
+
+
+def test_init_writes_its_comments_and_placeholders_in_the_chosen_language(tmp_path):
+    danish = init(tmp_path / "da", "--lang", "da")
+    english = init(tmp_path / "en", "--lang", "en")
+    da_words, en_words = comments(danish), comments(english)
+    assert "Hvem personalet ringer til" in da_words and "Whom staff call" not in da_words
+    assert "Whom staff call" in en_words and "Hvem personalet ringer til" not in en_words
+    da_values = [what for *_, what in placeholders(danish)]
+    en_values = [what for *_, what in placeholders(english)]
+    assert "enhedens navn" in da_values and "the unit's name" in en_values
+    assert len(da_values) == len(en_values)  # the same fields left to fill in, in either language
+    assert all("<<UDFYLD: " in line for line in (danish / "units.yaml").read_text("utf-8").splitlines()
+               if "<<" in line and not line.lstrip().startswith("#"))
+    # the Danish words are recognised as placeholders, not as wrong values
+    result = run("check", "--content", str(danish))
+    assert result.exit_code == 2 and "units[0].phone: still a placeholder \"<<UDFYLD: enhedens egen telefon>>\"" \
+        in result.output
+    assert "Erstat hvert" in (danish / "organisation.yaml").read_text("utf-8")
+    assert "projektfil" in (danish / "nodkit.toml").read_text("utf-8")
+
+
+def test_init_in_a_language_without_its_words_writes_english(tmp_path):
+    root = init(tmp_path, "--lang", "sv")
+    assert "Whom staff call" in comments(root)
+    assert yaml.safe_load((root / "organisation.yaml").read_text("utf-8"))["default_language"] == "sv"
+
+
+def test_a_fresh_folder_is_checked_and_built_with_no_options(tmp_path, monkeypatch):
+    root = init(tmp_path, "--organisation", "Fjordby Kommune")
+    fill(root)
+    monkeypatch.chdir(root)
+    check = run("check")
+    assert check.exit_code == 0, check.output
+    assert f"project file: {root / 'nodkit.toml'}" in check.output
+    result = run("build", "--as-of", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    assert (root / "output" / "fjordgaarden" / "poster-a3.da.pdf").is_file()
+
+
+@pytest.mark.parametrize("name", ["units.xlsx", "units.csv"])
+def test_units_export_works_in_a_fresh_folder_and_keeps_the_placeholders(tmp_path, monkeypatch, name):
+    """Right after init the plan and contacts are placeholders: export checks the units only and
+    gives a template — the headings and the one example row with its placeholders as written."""
+    root = init(tmp_path)
+    monkeypatch.chdir(root)
+    result = run("units", "export", name)
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 unit to" in result.output
+    if name.endswith(".xlsx"):
+        rows = [[c.value for c in row] for row in openpyxl.load_workbook(root / name)["Enheder"].iter_rows()]
+    else:
+        rows = list(csv.reader((root / name).read_text("utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0][:7] == DA_HEADER[:7]
+    unit = yaml.safe_load((root / "units.yaml").read_text("utf-8"))["units"][0]
+    assert rows[1][:7] == [unit["id"], unit["name"], "nexus", unit["address"], unit["phone"], unit["leader"]["name"],
+                           unit["leader"]["phone"]]
+    assert all(cell.startswith("<<UDFYLD: ") for cell in rows[1][:7] if cell != "nexus")
+    # the spreadsheet is the units' file now: every placeholder left is named at its cell
+    (root / "units.yaml").unlink()
+    check = run("check")
+    assert check.exit_code == 2
+    where = f"{root / name}, sheet Enheder, row 2" if name.endswith(".xlsx") else f"{root / name}, row 2"
+    assert f"{where}, column Telefon: units[0].phone: still a placeholder" in check.output
+
+
+def test_units_export_checks_the_units_and_only_the_units(tmp_path):
+    root = init(tmp_path)
+    units = root / "units.yaml"
+    units.write_text(units.read_text("utf-8").replace('"<<UDFYLD: enhedens egen telefon>>"', '"12"'), "utf-8")
+    fill(root)  # the unit is filled in, with a phone number that is not one
+    plan = root / "plans" / "nexus.yaml"
+    plan.write_text(plan.read_text("utf-8").replace('"https://cura.fjordby.example/nod"', '"<<UDFYLD: senere>>"'),
+                    "utf-8")
+    result = run("units", "export", str(tmp_path / "units.xlsx"), "--content", str(root))
+    assert result.exit_code == 2
+    assert "units[0].phone" in result.output and "senere" not in result.output  # the plan is not its business

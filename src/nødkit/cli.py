@@ -405,13 +405,16 @@ def schema(kind, out_dir) -> None:
 @click.option("--system", "system", metavar="NAME", default="Nexus", show_default=True,
               help="The system whose outage the plan is for.")
 def init(directory, organisation, lang, region, system) -> None:
-    """Write a new content folder to fill in: every file, every field explained,
-    the values only you know marked "<<FILL IN: …>>". Refuses a folder that is not empty."""
+    """Write a new content folder to fill in: every file, every field explained (in the
+    language of --lang where nødkit has the words: da, en), the values only you know marked
+    "<<FILL IN: …>>", and a nodkit.toml so that check and build in it need no options.
+    Refuses a folder that is not empty."""
     import phonenumbers
     from babel import Locale, UnknownLocaleError
 
     from .i18n import has_catalogue
     from .init import init_content
+    from .project import PROJECT_FILE
     try:
         Locale.parse(lang)
     except (UnknownLocaleError, ValueError):
@@ -426,9 +429,10 @@ def init(directory, organisation, lang, region, system) -> None:
     if not has_catalogue(lang):
         click.secho(f"warning: nødkit has no translation of its own words into '{lang}' yet; "
                     f"see docs/languages.md", fg="yellow", err=True)
-    click.echo(f"\nNext: replace the {result.placeholders} \"<<FILL IN: …>>\" values, then\n"
-               f"  nødkit check --content {directory}\n"
-               f"  nødkit build --content {directory}\n"
+    click.echo(f"\nNext: replace the {result.placeholders} \"{result.marker}\" values, then, in {directory}\n"
+               f"(its {PROJECT_FILE} names the folders):\n"
+               f"  nødkit check\n"
+               f"  nødkit build\n"
                f"The whole way: docs/adopt.md")
 
 
@@ -445,7 +449,7 @@ def units() -> None:
 def units_export(file, content_dir, force) -> None:
     """Write the content's units to FILE (.xlsx or .csv), headed in the organisation's language."""
     from .build import atomic_write
-    from .content.load import UNITS_SOURCES, load_content
+    from .content.load import UNITS_SOURCES, load_units_only
     from .content.spreadsheet import export_units
     content_dir, _roots = _dirs(content_dir, None)
     if file.suffix.lower() not in (".xlsx", ".csv"):
@@ -453,13 +457,14 @@ def units_export(file, content_dir, force) -> None:
                                  param_hint="FILE")
     if file.exists() and not force:
         raise _ExportError(f"{file} exists; nothing was written (use --force to overwrite it)")
-    content = load_content(content_dir)
+    # the units alone: in a folder fresh from `nødkit init` the plan is not written yet
+    content = load_units_only(content_dir)
     data = export_units(content, file)
     try:
         atomic_write(file, data)
     except OSError as exc:
         raise NodkitError(f"cannot write {file}: {exc.strerror or exc}") from None
-    click.echo(f"wrote {len(content.units)} units to {file}")
+    click.echo(f"wrote {len(content.units)} unit{'s' if len(content.units) != 1 else ''} to {file}")
     others = [name for name in UNITS_SOURCES if (content_dir / name).exists()
               and (content_dir / name).resolve() != file.resolve()]
     if file.resolve().parent == content_dir.resolve() and file.name in UNITS_SOURCES and others:

@@ -19,6 +19,7 @@ from .content.models import Unit
 from .content.placeholders import find_placeholders
 from .content.yamlfile import parse_yaml
 from .errors import NodkitError
+from .project import PROJECT_FILE
 
 SCHEMA_DIR = ".schemas"
 
@@ -32,6 +33,7 @@ class InitResult:
     root: Path
     files: list[Path]
     placeholders: int
+    marker: str = "<<FILL IN: …>>"  # how the placeholders look, in the files' language
 
 
 def _q(text: str) -> str:
@@ -44,11 +46,11 @@ def _slug(text: str) -> str:
     return slug or "plan"
 
 
-def _timezone(region: str) -> str:
+def _timezone(region: str, placeholder: str) -> str:
     from babel.core import get_global
     zones = get_global("territory_zones").get(region, [])
     # a country with one time zone gets it; others must say which
-    return zones[0] if len(zones) == 1 else _q("<<FILL IN: time zone, e.g. Europe/Copenhagen>>")
+    return zones[0] if len(zones) == 1 else _q(placeholder)
 
 
 ORGANISATION = """\
@@ -202,6 +204,20 @@ units:
 _SHEETS = "    # sheets: [haendelseslog]         # registration sheet kinds; left out: every kind\n"
 
 
+def _templates(lang: str) -> dict[str, str]:
+    """The files' words in `lang` where nødkit has them (da, en), else in English."""
+    from . import init_da
+    from .project import TEMPLATE as PROJECT
+    english = dict(marker="FILL IN", name="<<FILL IN: the organisation's name, e.g. Fjordby Kommune>>",
+                   timezone="<<FILL IN: time zone, e.g. Europe/Copenhagen>>", organisation=ORGANISATION,
+                   contacts=CONTACTS, plan=PLAN, units=UNITS, sheets=_SHEETS, project=PROJECT)
+    if lang.split("_")[0] == "da":
+        return dict(marker=init_da.MARKER, name=init_da.NAME, timezone=init_da.TIMEZONE,
+                    organisation=init_da.ORGANISATION, contacts=init_da.CONTACTS, plan=init_da.PLAN,
+                    units=init_da.UNITS, sheets=init_da.SHEETS, project=init_da.PROJECT)
+    return english
+
+
 def init_content(root: Path, *, organisation: str | None = None, lang: str = "da", region: str = "DK",
                  system: str = "Nexus") -> InitResult:
     from .schema import schemas
@@ -214,21 +230,24 @@ def init_content(root: Path, *, organisation: str | None = None, lang: str = "da
                         f"nothing. Give a new or empty folder")
 
     plan = _slug(system)
+    words = _templates(lang)
     values = {
-        "name": _q(organisation) if organisation else _q("<<FILL IN: the organisation's name, e.g. Fjordby Kommune>>"),
+        "name": _q(organisation) if organisation else _q(words["name"]),
         "region": region,
         "lang": lang,
-        "timezone": _timezone(region),
+        "timezone": _timezone(region, words["timezone"]),
         "system": re.sub(r'["\\\s]+', " ", system).strip(),  # goes into comments and quoted placeholders
         "system_q": _q(system),
         "plan": plan,
-        "sheets": _SHEETS if "sheets" in Unit.model_fields else "",
+        "sheets": words["sheets"] if "sheets" in Unit.model_fields else "",
     }
     texts = {
-        ORGANISATION_FILE: ORGANISATION % {**values, "schemas": SCHEMA_DIR},
-        CONTACTS_FILE: CONTACTS % {**values, "schemas": SCHEMA_DIR},
-        f"{PLANS_DIR}/{plan}.yaml": PLAN % {**values, "schemas": f"../{SCHEMA_DIR}"},
-        UNITS_FILE: UNITS % {**values, "schemas": SCHEMA_DIR},
+        ORGANISATION_FILE: words["organisation"] % {**values, "schemas": SCHEMA_DIR},
+        CONTACTS_FILE: words["contacts"] % {**values, "schemas": SCHEMA_DIR},
+        f"{PLANS_DIR}/{plan}.yaml": words["plan"] % {**values, "schemas": f"../{SCHEMA_DIR}"},
+        UNITS_FILE: words["units"] % {**values, "schemas": SCHEMA_DIR},
+        # the project file: in this folder, `nødkit check` and `nødkit build` need no options
+        PROJECT_FILE: words["project"].format(content=_q("."), out=_q("output")),
     }
     for name, body in schemas().items():
         texts[f"{SCHEMA_DIR}/{name}.schema.json"] = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
@@ -241,4 +260,4 @@ def init_content(root: Path, *, organisation: str | None = None, lang: str = "da
         written.append(path)
     # values only: the comments mention the syntax too
     count = sum(len(find_placeholders(parse_yaml(t, Path(rel)))) for rel, t in texts.items() if rel.endswith(".yaml"))
-    return InitResult(root, written, count)
+    return InitResult(root, written, count, f"<<{words['marker']}: …>>")

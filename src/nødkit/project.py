@@ -20,6 +20,7 @@ from .errors import ContentError, Location, Problem
 PROJECT_FILE = "nodkit.toml"
 KEYS = ("content", "layouts", "out")
 
+# what `nødkit init` writes (with a JSON string, a valid TOML basic string, for each folder)
 TEMPLATE = """\
 # nødkit's project file: `nødkit check` and `nødkit build` run in this folder (or one below it)
 # read their folders from here, so no --content/--layouts/--out is needed. Paths are relative
@@ -89,7 +90,3 @@ def _line_of(text: str, key: str) -> int | None:
     return text[:match.start()].count("\n") + 1 if match else None
 
 
-def project_file_text(content: str, out: str) -> str:
-    import json
-    # a JSON string is a valid TOML basic string, whatever the name holds
-    return TEMPLATE.format(content=json.dumps(content, ensure_ascii=False), out=json.dumps(out, ensure_ascii=False))

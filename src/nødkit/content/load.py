@@ -261,3 +261,75 @@ def _check_units(doc: YamlDoc, units: list[Unit], plans: dict[str, Plan], defaul
             problems.append(Problem(doc.location(("units", i, "languages")), f"units[{i}].languages",
                                     "a language is named twice"))
     return problems
+
+
+@dataclass
+class UnitsOnly:
+    """What `nødkit units export` needs: the organisation's language and country, and the units
+    — each a validated Unit, or, while it still holds `nødkit init` placeholders, its block as
+    written (a template row to fill in)."""
+
+    root: Path
+    organisation: Organisation
+    units: list  # Unit | dict
+    docs: dict[str, YamlDoc] = field(default_factory=dict)
+
+
+class _Within:
+    """A unit's validation errors, placed inside the units file (units[i]...)."""
+
+    def __init__(self, exc: ValidationError, prefix: tuple):
+        self.exc, self.prefix = exc, prefix
+
+    def errors(self, include_url: bool = False):
+        return [{**e, "loc": (*self.prefix, *e["loc"])} for e in self.exc.errors(include_url=include_url)]
+
+
+def load_units_only(root: Path) -> UnitsOnly:
+    """The units alone, checked as units only: a fresh `nødkit init` folder, whose plan and
+    contacts are still placeholders, exports its units as a template to fill in."""
+    root = Path(root)
+    if not (root / ORGANISATION_FILE).is_file():
+        raise ContentError([Problem(Location(root / ORGANISATION_FILE), "", "required file is missing")])
+    org_doc = read_yaml(root / ORGANISATION_FILE)
+    data = org_doc.data if isinstance(org_doc.data, dict) else {}
+    # only the two facts a spreadsheet needs are checked: its language, the phone numbers' country
+    facts = {"name": "-", **{k: data[k] for k in ("region", "default_language") if k in data}}
+    organisation, problems = validate_doc(_Sub(org_doc, facts, ()), Organisation, {})
+    present = [name for name in UNITS_SOURCES if (root / name).exists()]
+    if len(present) > 1:
+        problems.append(Problem(Location(root / present[1]), "",
+                                f"the units are in both {' and '.join(present)}; keep exactly one of them"))
+    if problems:
+        raise ContentError(problems)
+    rel = present[0] if present else UNITS_FILE
+    if not (root / rel).is_file():
+        raise ContentError([Problem(Location(root / rel), "", "required file is missing")])
+    doc = (read_yaml if rel == UNITS_FILE else read_units_sheet)(root / rel)
+    raw_units = doc.data.get("units") if isinstance(doc.data, dict) else None
+    if not isinstance(raw_units, list):
+        raise ContentError([Problem(doc.location(("units",)), "units", "expected a list of units")])
+    context = {"region": organisation.region, "default_language": organisation.default_language}
+    units: list = []
+    for i, raw in enumerate(raw_units):
+        if isinstance(raw, dict) and find_placeholders(_Sub(doc, raw, ("units", i))):
+            units.append(raw)  # exported as written, placeholders and all
+            continue
+        try:
+            units.append(Unit.model_validate(raw, context=context))
+        except ValidationError as exc:
+            problems.extend(problems_from_validation(doc, _Within(exc, ("units", i)), UnitsFile))
+    problems.extend(_check_units(doc, [u for u in units if isinstance(u, Unit)], {}, organisation.default_language))
+    if problems:
+        raise ContentError(problems)
+    return UnitsOnly(root, organisation, units, {UNITS_FILE: doc})
+
+
+class _Sub:
+    """One block of a document, for find_placeholders: its paths located in the whole document."""
+
+    def __init__(self, doc, data, prefix: tuple):
+        self.doc, self.data, self.prefix = doc, data, prefix
+
+    def location(self, path: tuple, **kw):
+        return self.doc.location((*self.prefix, *path), **kw)

@@ -1,7 +1,7 @@
 """Placeholders: the values `nødkit init` leaves for the admin to fill in.
 
-One syntax, `<<FILL IN: what goes here>>`, written as a quoted YAML string. It is
-unmistakable on screen and in a diff, no real phone number, name or URL contains it, and
+One syntax, `<<FILL IN: what goes here>>` (in Danish `<<UDFYLD: …>>`), written as a quoted
+YAML string. It is unmistakable on screen and in a diff, no real phone number, name or URL contains it, and
 it is still valid YAML, so a half-filled folder parses and every placeholder left in can
 be named with its file, line and field instead of failing as "not a phone number".
 """
@@ -15,8 +15,9 @@ from ..errors import Problem
 from .yamlfile import format_path
 
 START = "<<FILL IN"
-# lenient about spacing and case: an admin who retypes one by hand must still be caught
-_FOUND = re.compile(r"<<\s*FILL\s*IN\b[^>]*(?:>>|$)", re.IGNORECASE)
+# lenient about spacing and case: an admin who retypes one by hand must still be caught; in
+# every language `nødkit init` writes (`<<UDFYLD: …>>` in Danish)
+_FOUND = re.compile(r"<<\s*(?:FILL\s*IN|UDFYLD)\b[^>]*(?:>>|$)", re.IGNORECASE)
 
 
 def placeholder(what: str) -> str:

@@ -409,14 +409,17 @@ def units_table(content) -> tuple[list[str], list[list[Any]]]:
     labels = column_labels(lang)
     yes, no = yes_no(lang)
     units = content.units
-    _refuse_unexported(units)
-    keys = [k for k in _keys() if k != "sheets" or any(u.sheets is not None for u in units)]
+    _refuse_unexported([u for u in units if isinstance(u, Unit)])
+    keys = [k for k in _keys() if k != "sheets" or any(_field(u, "sheets") is not None for u in units)]
     documents: list[str] = []
     for unit in units:
-        documents += [d for d in unit.copies if d not in documents]
+        documents += [d for d in (_field(unit, "copies") or {}) if d not in documents]
     header = [labels[k] for k in keys] + [copies_label(lang, d) for d in documents]
     rows = []
     for unit in units:
+        if isinstance(unit, dict):  # still holding `nødkit init` placeholders: a row to fill in
+            rows.append(_as_written(unit, keys, documents, yes, no))
+            continue
         row: list[Any] = []
         for key in keys:
             if key == "leader_name":
@@ -436,6 +439,28 @@ def units_table(content) -> tuple[list[str], list[list[Any]]]:
         row += [unit.copies.get(d, "") for d in documents]
         rows.append(row)
     return header, rows
+
+
+def _field(unit, name: str):
+    return unit.get(name) if isinstance(unit, dict) else getattr(unit, name)
+
+
+def _as_written(raw: dict, keys: list[str], documents: list[str], yes: str, no: str) -> list[Any]:
+    """A unit's block from units.yaml as a row, each value as written (placeholders stay, to be
+    filled in the spreadsheet; reading it back names each one left at its cell)."""
+    leader = raw.get("leader") if isinstance(raw.get("leader"), dict) else {}
+    row: list[Any] = []
+    for key in keys:
+        value = leader.get(key[len("leader_"):]) if key.startswith("leader_") else raw.get(key)
+        if key == "example":
+            value = yes if value is True else no
+        elif key == "sheets" and value == []:
+            value = NO_SHEETS
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        row.append("" if value is None else value if isinstance(value, (str, int, float)) else str(value))
+    copies = raw.get("copies") if isinstance(raw.get("copies"), dict) else {}
+    return row + [copies.get(d, "") for d in documents]
 
 
 def _refuse_unexported(units: Iterable[Unit]) -> None:
