@@ -312,3 +312,74 @@ def test_the_lock_of_a_build_that_was_killed_is_taken_over(tmp_path, default_kit
     assert result.exit_code == 0, result.output
     assert not (out / LOCK).exists()
     assert not [p for p in left if p.exists()] and not list(out.glob(".staging-*")), "the killed build's leftovers"
+
+
+# --- smaller things an admin runs into (issue 15) -----------------------------------------------
+
+def test_unknown_unit_or_language_gets_a_did_you_mean_naming_the_real_units_file(tmp_path):
+    content = copy_content(tmp_path)
+    assert run("units", "export", str(content / "units.xlsx"), "--content", str(content)).exit_code == 0
+    (content / "units.yaml").unlink()  # the units are in the spreadsheet now
+    result = build(tmp_path / "out", "--unit", "lindley", content=content)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{content / 'units.xlsx'}: --unit: no unit 'lindley' in {content / 'units.xlsx'}; " \
+           "did you mean 'lindely'?" in result.output
+    assert "units.yaml" not in result.output
+    result = build(tmp_path / "out", "--lang", "eng", content=content)
+    assert result.exit_code == 2 and "no language of any unit 'eng'" in result.output
+    assert "did you mean 'en'?" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_address_without_its_scheme_gets_a_suggestion(tmp_path):
+    content = copy_content(tmp_path)
+    plan = content / "plans" / "nexus.yaml"
+    url = _yaml(plan)["fallback"]["url"]
+    bare = url.split("://", 1)[1]
+    plan.write_text(plan.read_text("utf-8").replace(f"url: {url}", f"url: {bare}", 1), "utf-8")
+    result = run("check", "--content", str(content))
+    assert result.exit_code == 2
+    assert f"fallback.url: expected an http:// or https:// address, found '{bare}'; did you mean " \
+           f"'https://{bare}'?" in result.output
+
+
+def test_check_warns_when_no_contact_covers_outside_working_hours(tmp_path):
+    content = copy_content(tmp_path)
+    contacts = content / "contacts.yaml"
+    contacts.write_text(contacts.read_text("utf-8").replace("available: outside-hours", "available: as-needed"),
+                        "utf-8")
+    result = run("check", "--content", str(content), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    warning = [ln for ln in result.output.splitlines() if "outside working hours" in ln]
+    assert len(warning) == 1 and "plans/nexus.yaml:" in warning[0] and "outside_hours" in warning[0]
+    # where a contact answers then, there is no such warning
+    assert "outside working hours" not in run("check", "--content", str(CONTENT), "--as-of", AS_OF).output
+    # and the poster's box for those hours says what the plan says to do
+    out = tmp_path / "out"
+    assert build(out, "--unit", "bakkehuset", content=content).exit_code == 0
+    advice = _yaml(content / "plans" / "nexus.yaml")["outside_hours"]
+    advice = " ".join((advice["da"] if isinstance(advice, dict) else advice).split())
+    assert advice[:40] in pdf_text(out / "bakkehuset" / "poster-a3.da.pdf")
+
+
+def test_list_shows_the_document_ids_and_json_names_the_print_pack(default_kit):
+    plain = run("list", "--content", str(CONTENT))
+    assert plain.exit_code == 0
+    line = next(ln for ln in plain.output.splitlines() if ln.startswith("document ids: "))
+    ids = line.removeprefix("document ids: ").split(", ")
+    assert {"poster-a3", "poster-a4", "pocket-cards", "plan", "binder", "print-pack"} <= set(ids)
+    assert not any(ln.strip().endswith(".pdf") for ln in plain.output.splitlines())
+    data = json.loads(run("list", "--content", str(CONTENT), "--json").output)
+    assert "print-pack" in data["documents"] and data["documents"] == ids
+    built = {e["document"] for e in manifest(default_kit)["files"]}
+    assert set(data["documents"]) == built
+    assert all("print-pack" in u["documents"] for u in data["units"])
+
+
+def test_a_unit_may_not_take_the_print_runs_folder_name(tmp_path):
+    content = copy_content(tmp_path)
+    units = content / "units.yaml"
+    units.write_text(units.read_text("utf-8").replace("id: bakkehuset", "id: print", 1)
+                     .replace("[bakkehuset", "[print").replace(", bakkehuset]", ", print]"), "utf-8")
+    result = run("check", "--content", str(content))
+    assert result.exit_code == 2 and "units[0].id: 'print' is the name of the output folder" in result.output

@@ -40,6 +40,7 @@ from .resolve import TrackedKit
 
 MANIFEST = "manifest.json"
 PACK = "print-pack"
+RESERVED_UNIT_ID = "print"  # output/print/ holds the print runs across units (print_runs.py)
 LOCK = ".nodkit-build.lock"
 
 
@@ -115,6 +116,10 @@ def _check_units_against_project(project: Project) -> None:
     known = documents(project)
     problems = []
     for i, unit in enumerate(content.units):
+        if unit.id == RESERVED_UNIT_ID:
+            problems.append(Problem(doc.location(("units", i, "id")), f"units[{i}].id",
+                                    f"'{unit.id}' is the name of the output folder of the print runs "
+                                    f"(output/{RESERVED_UNIT_ID}/); give the unit another id"))
         for key in unit.copies:
             if key not in known:
                 problems.append(Problem(doc.location(("units", i, "copies", key), key=True),

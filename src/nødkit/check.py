@@ -120,6 +120,13 @@ def warnings(project: Project) -> list[Problem]:
                 out.append(Problem(doc.location(path), ".".join(path),
                                    f"'{url}' is not encrypted (http://). It is printed as written; "
                                    f"ask the supplier whether an https:// address works"))
+        if not any(content.contacts[c].available in ("outside-hours", "always") for c in plan.contacts
+                   if c in content.contacts):
+            out.append(Problem(doc.location(("contacts",)), "contacts",
+                               "no contact of this plan can be called outside working hours (evenings, nights, "
+                               "weekends, holidays): the poster's box for those hours shows only the plan's "
+                               "outside_hours text. Add a contact with `available: outside-hours` or `always` if "
+                               "there is one"))
     contacts_doc = content.docs.get(CONTACTS_FILE)
     for i, contact in enumerate(content.contacts.values()):
         if contact.id in used_contacts and not contact.phones:

@@ -347,7 +347,7 @@ def check(content_dir, layouts_dir, as_of) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_(content_dir, layouts_dir, as_json) -> None:
     """Units, plans, languages and the documents a build would write."""
-    from .build import documents, load_project, plan_jobs
+    from .build import PACK, documents, load_project, plan_jobs
     content_dir, roots = _dirs(content_dir, layouts_dir)
     project = load_project(content_dir, roots)
     content = project.content
@@ -355,9 +355,11 @@ def list_(content_dir, layouts_dir, as_json) -> None:
     data = {
         "content": str(content_dir),
         "plans": [{"id": p.id, "title": p.title} for p in content.plans.values()],
-        "documents": documents(project),
+        # the ids `copies:` and the spreadsheet's "Copies …" columns take, and the print pack
+        "documents": [*documents(project), PACK],
         "units": [{"id": u.id, "name": u.name, "plan": u.plan, "languages": content.languages(u),
                    "example": u.example,
+                   "documents": list(dict.fromkeys(j.document for j in jobs if j.unit == u.id)),
                    "files": [j.path for j in jobs if j.unit == u.id]} for u in content.units],
     }
     if as_json:
@@ -366,12 +368,13 @@ def list_(content_dir, layouts_dir, as_json) -> None:
     click.echo(f"content: {content_dir}")
     for p in data["plans"]:
         click.echo(f"plan {p['id']}: {next(iter(p['title'].values()))}")
+    click.echo(f"document ids: {', '.join(data['documents'])}")
     for u in data["units"]:
         flag = "  (example)" if u["example"] else ""
         click.echo(f"unit {u['id']}: {u['name']} · plan {u['plan']} · {', '.join(u['languages'])}{flag}")
-        for f in u["files"]:
-            click.echo(f"    {f}")
-    click.echo(f"{len(jobs)} documents")
+        same = u["documents"] == data["documents"]
+        click.echo(f"    documents: {'all of them' if same else ', '.join(u['documents'])}")
+    click.echo(f"{len(jobs)} files (in each unit's folder: <document id>.<language>.pdf)")
 
 
 @main.command(context_settings=CONTEXT)

@@ -148,7 +148,10 @@ def _url(value: Any) -> str:
     raw = value.strip()
     parts = urlsplit(raw)
     if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError(f"expected an http:// or https:// address, found {raw!r}")
+        # "nexus.holb.dk/login" is an address without its scheme (urlsplit reads no host in it)
+        bare = "://" not in raw and "." in raw.split("/")[0] and not any(ch.isspace() for ch in raw)
+        hint = f"; did you mean 'https://{raw}'?" if bare else ""
+        raise ValueError(f"expected an http:// or https:// address, found {raw!r}{hint}")
     if not parts.hostname or any(ch.isspace() for ch in raw):
         raise ValueError(f"expected a web address with a host name and no spaces, found {raw!r}")
     return raw  # kept exactly as written: we never rewrite an admin's URL
