@@ -169,7 +169,8 @@ LANGUAGES = ["pybabel extract -F babel.cfg --no-location --omit-header --sort-ou
              "pybabel update -i src/nødkit/locale/nodkit.pot -d src/nødkit/locale -D nodkit",
              "pybabel init -i src/nødkit/locale/nodkit.pot -d src/nødkit/locale -D nodkit -l uk", "pybabel update",
              "pybabel"]
-# run by CI only: the whole benchmark takes about ten minutes (the numbers in the README come from it)
+# run by hand only: the whole benchmark takes about ten minutes (the README's numbers come from it; CI runs
+# the same script with --units 40)
 BY_HAND = {".venv/bin/python benchmarks/bench_build.py"}
 
 
