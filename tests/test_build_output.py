@@ -256,3 +256,15 @@ def test_a_build_runs_without_posix_only_calls(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert {e["unit"] for e in manifest(out)["files"]} == {"bakkehuset", "lindely"}
+
+
+def test_files_are_opened_in_binary_mode_on_windows_too():
+    """os.open without O_BINARY writes every \\n of a PDF as \\r\\n on Windows: every call has it."""
+    import ast
+    src = Path(__file__).resolve().parents[1] / "src"
+    calls = []
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "os.open":
+                calls.append((path.name, ast.unparse(node)))
+    assert calls and all("O_BINARY" in call for _, call in calls), calls

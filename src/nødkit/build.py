@@ -749,7 +749,11 @@ def _replace_keeping_old(staging: Path, path: str, target: Path, moved: list) ->
     if target.exists():
         backup = staging / ".replaced" / path
         backup.parent.mkdir(parents=True, exist_ok=True)
-        os.link(target, backup)
+        try:
+            os.link(target, backup)
+        except OSError:  # a file system without hard links (FAT on a USB stick, some network shares)
+            import shutil
+            shutil.copy2(target, backup)
     os.replace(staging / path, target)
     moved.append((target, backup))
 
@@ -936,7 +940,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"  # named before it exists: see build()
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        # O_BINARY: on Windows a descriptor opened without it writes every \n as \r\n
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

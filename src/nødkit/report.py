@@ -59,6 +59,7 @@ def count(n: int, word: str, plural: str | None = None) -> str:
 REPRINT_LINES = 10  # units in the reprint summary; the whole list is in reprint.txt (and with -v)
 
 
+# (plain characters in these lines: a Windows console or log file may not have "→")
 def build_summary(project, result, out, seconds: float, *, verbose: bool = False) -> list[tuple[str, bool]]:
     """What `nødkit build` prints when it has ended: (line, for stderr). A few lines whatever the
     number of units; `verbose` gives the full lists."""
@@ -68,7 +69,7 @@ def build_summary(project, result, out, seconds: float, *, verbose: bool = False
     units = {e["unit"] for e in (*result.written, *result.unchanged)}
     lines.append((f"wrote {len(result.written)}, skipped {len(result.unchanged)}"
                   + (f", removed {len(result.removed)}" if result.removed else "")
-                  + f" documents of {count(len(units), 'unit')} in {seconds:.1f} s  →  {out}/", False))
+                  + f" documents of {count(len(units), 'unit')} in {seconds:.1f} s, into {out}/", False))
     runs = result.runs
     if runs:
         from .print_runs import PRINT_DIR, README as PRINT_README
@@ -77,7 +78,7 @@ def build_summary(project, result, out, seconds: float, *, verbose: bool = False
         for r in runs:
             papers[r["paper"]] = papers.get(r["paper"], 0) + r["sheets"]
         lines.append((f"print runs: {count(len(runs), 'job')} for all units, {count(sheets, 'sheet')} "
-                      f"({', '.join(f'{n} {paper}' for paper, n in papers.items())})  →  {out}/{PRINT_DIR}/ "
+                      f"({', '.join(f'{n} {paper}' for paper, n in papers.items())}) in {out}/{PRINT_DIR}/ "
                       f"(how to print them: {PRINT_DIR}/{PRINT_README})", False))
     lines.append((f"preview: {out}/{INDEX}", False))
 
