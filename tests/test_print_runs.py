@@ -167,3 +167,19 @@ def test_a_partial_build_still_gives_runs_of_every_unit(tmp_path, default_kit):
     assert build(out, "--unit", "bakkehuset", "--force").exit_code == 0
     for run in manifest(out)["print_runs"]:
         assert run["units"] == [u["id"] for u in units_of()]
+
+
+def test_many_units_are_joined_in_groups_to_the_same_pages(tmp_path, default_kit, monkeypatch):
+    """Hundreds of units are put together a group of files at a time (few open at once): the
+    pages and bookmarks come out as from one join."""
+    import nødkit.print_runs as print_runs
+
+    monkeypatch.setattr(print_runs, "GROUP", 2)
+    out = tmp_path / "out"
+    assert build(out, "--jobs", "1").exit_code == 0
+    for run in manifest(default_kit)["print_runs"]:
+        grouped, whole = pikepdf.open(out / run["path"]), pikepdf.open(default_kit / run["path"])
+        assert [fingerprint(p) for p in grouped.pages] == [fingerprint(p) for p in whole.pages]
+        with grouped.open_outline() as a, whole.open_outline() as b:
+            assert [i.title for i in a.root] == [i.title for i in b.root]
+        assert undefined_resources(grouped) + font_problems(grouped) == []
