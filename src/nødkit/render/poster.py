@@ -47,7 +47,7 @@ BLOCK_GAP = 0.5  # × gap between the blocks of a column
 CAPTION_SHARE = 0.55  # the QR code's column may be this wide (of the width) for a long address
 URL_LINES = 3  # the most lines the address under the QR code may take
 KEEP_NEIGHBOURS = 2  # when not all fit: the first two neighbour units stay, then contacts come first
-SPLITS = (0.0, 0.08, -0.08)  # the left column may be this much wider or narrower (of the width) than the layout's
+SPLITS = (0.0, 0.08, -0.08, 0.16)  # the left column may be this much wider or narrower (of the width) than the layout's
 # What the poster leaves out, in this order, before it leaves out a contact, when not everything
 # fits at the smallest sizes (the plan in the binder has it all): the dates of planned downtime
 # (its note stays), the forgotten-password route, how to use the fallback address (its QR code

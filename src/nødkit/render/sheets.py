@@ -115,13 +115,13 @@ def render_sheet(kit: Kit, layout: SheetLayout, fonts: FontSet) -> Drawn:
     else:
         _boxes(c, layout, g, fonts, say)
 
-    _footer(c, layout, g, fonts, kit, say)
+    notes = _footer(c, layout, g, fonts, kit, say)
 
     if kit.example:
         watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
     c.showPage()
     c.save()
-    return Drawn(buf.getvalue())
+    return Drawn(buf.getvalue(), tuple(notes))
 
 
 # --- band ------------------------------------------------------------------------------
@@ -418,7 +418,8 @@ def _boxes(c: Canvas, layout: SheetLayout, g, fonts: FontSet, say) -> None:
 
 # --- footer ----------------------------------------------------------------------------
 
-def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) -> None:
+def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) -> list[str]:
+    """The footer; returns notes of what it had to leave out."""
     _ = kit._
     m = layout.margin
     qr = layout.qr_size
@@ -442,12 +443,14 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
     lines.append((version, fonts.regular, "label"))
     step = SMALL_PT * LEADING
     room = max(qr, 2 * step) if kit.fallback_url else step
+    notes: list[str] = []
     if len(lines) * step > room:
         lines = lines[1:]  # "For entering afterwards:" gives way to a long address
     if len(lines) * step > room:
-        most = int(len(kit.fallback_url) * (len(address) - (len(lines) * step - room) / step) / len(address))
-        raise RenderError(f"the fallback URL ({len(kit.fallback_url)} characters) is too long to print beside the "
-                          f"QR code of the sheets; at most about {most} characters fit", field="plan.fallback.url")
+        # an address this long is scanned, not typed: the QR code holds it, the plan prints it
+        lines = [lines[0], (_("The address is in the plan."), fonts.regular, "label"), lines[-1]]
+        notes.append("the registration sheets leave out the fallback address in letters (too long for the "
+                     "room beside the QR code); the QR code holds it and the plan prints it")
     reserved = _("Kit version {version}").format(version=widest_version(fonts.regular))
     y = m + min(room, len(lines) * step) - SMALL_PT * 0.85
     for text, font, field in lines:
@@ -489,6 +492,7 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
     for line in wrapped:
         c.drawString(g.left, y, line)
         y -= step
+    return notes
 
 
 def _break_url(url: str, font: str) -> list[str]:
