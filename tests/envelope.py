@@ -108,7 +108,7 @@ class Bound:
     limit: 1.0 is the limit) and returns the texts that must appear, by document id."""
 
     name: str
-    limit: str  # as docs/layouts.md states it
+    limit: str  # its row in docs/layouts.md, "What fits": "| content | at most |"
     # (content, unit, share of the limit 0..1, seed) -> texts that must appear, by document
     apply: Callable[[Content, str, float, int], dict[str, list]]
 
@@ -210,20 +210,28 @@ def _note(c: Content, unit: str, f: float = 1.0, seed: int = 0):
     return {"plan": [c.plan["maintenance"]["note"]]}
 
 
+def _system(c: Content, unit: str, f: float = 1.0, seed: int = 0):
+    system = "Columna Cosmic Omsorg"[:_n(20, f)].strip()
+    c.plan["system"] = system
+    return {"poster-a3": [system], "poster-a4": [system]}
+
+
+# (name, the row of docs/layouts.md "What fits": content | at most, change)
 BOUNDS = [
-    Bound("title", "plan title 60 characters", _title),
-    Bound("summary", "summary 250 characters", _summary),
-    Bound("step", "one step 150 characters", _long_step),
-    Bound("steps7", "7 steps", _steps(7)),
-    Bound("steps9", "9 steps (posters; the card shows the first that fit)", _steps(9)),
-    Bound("unit-name", "unit name 80 characters", _unit_name),
-    Bound("address", "address 80 characters", _address),
-    Bound("leader", "leader's name 40 characters", _leader),
-    Bound("neighbours", "6 neighbour units", _neighbours),
-    Bound("contacts", "20 contacts of one availability (posters and card show what fits)", _contacts),
-    Bound("contact-name", "a contact's name 60 characters", _contact_name),
-    Bound("call-when", "a contact's call_when 150 characters", _call_when),
-    Bound("url", "fallback URL 100 characters", _url),
-    Bound("numbers", "3 numbers on one contact", _numbers),
-    Bound("note", "maintenance note 200 characters", _note),
+    Bound("title", "| plan title | 60 characters |", _title),
+    Bound("summary", "| summary | 250 characters |", _summary),
+    Bound("step", "| one step | 150 characters |", _long_step),
+    Bound("steps7", "| steps | 7 (posters: 9) |", _steps(7)),
+    Bound("steps9", "| steps | 7 (posters: 9) |", _steps(9)),
+    Bound("system", "| the system's name | 20 characters |", _system),
+    Bound("unit-name", "| unit name | 80 characters |", _unit_name),
+    Bound("address", "| unit address | 80 characters |", _address),
+    Bound("leader", "| leader's name | 40 characters |", _leader),
+    Bound("neighbours", "| neighbour units | 6 |", _neighbours),
+    Bound("contacts", "| contacts | 20 of one availability |", _contacts),
+    Bound("contact-name", "| a contact's name | 60 characters |", _contact_name),
+    Bound("call-when", "| a contact's call_when | 150 characters |", _call_when),
+    Bound("url", "| fallback URL | 100 characters |", _url),
+    Bound("numbers", "| numbers of one contact | 3 |", _numbers),
+    Bound("note", "| maintenance note | 200 characters |", _note),
 ]

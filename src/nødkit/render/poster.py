@@ -476,12 +476,14 @@ class _Poster:
         if shown.contacts < len(kit.contacts):
             left_out = kit.contacts[shown.contacts:]
             out.append(f"shows {shown.contacts} of the plan's {len(kit.contacts)} contacts; not shown: "
-                       f"{', '.join(c.name for c in left_out)}")
+                       f"{'; '.join(c.name for c in left_out)}")
         if shown.neighbours < len(kit.neighbours):
             left_out = kit.neighbours[shown.neighbours:]
             out.append(f"shows {shown.neighbours} of the unit's {len(kit.neighbours)} neighbour units; not "
-                       f"shown: {', '.join(n.name for n in left_out)}")
-        left_out = [self._dropped_item(d) for d in shown.dropped if self._dropped_item(d)]
+                       f"shown: {'; '.join(n.name for n in left_out)}")
+        named = {"dates": "the dates of planned downtime", "reset": "the forgotten-password route",
+                 "how": "how to use the fallback address", "mobile": "what to do when the network is down"}
+        left_out = [named[d] for d in shown.dropped if self._dropped_item(d)]
         if left_out:
             out.append(f"leaves out, to make room: {', '.join(left_out)}")
         return tuple(note + " (it points to the plan in the binder, which has them)" for note in out)
