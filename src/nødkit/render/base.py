@@ -214,6 +214,20 @@ def widest(candidates: tuple[str, ...], font: str) -> str:
     return max(candidates, key=lambda t: pdfmetrics.stringWidth(t, font, 10))
 
 
+@functools.lru_cache(maxsize=64)
+def _dates(lang: str, region: str, form: str, year: int) -> tuple[str, ...]:
+    import datetime as dt
+
+    from ..i18n import Words
+    words, first = Words(lang, region), dt.date(year, 1, 1)
+    return tuple(getattr(words, form)(first + dt.timedelta(n)) for n in range(366 * 2))
+
+
+def widest_date(words, form: str, year: int, font: str) -> str:
+    """The widest date of this year and the next in one of `Words`' formats (e.g. "date_long")."""
+    return widest(_dates(words.lang, words.region, form, year), font)
+
+
 def widest_version(font: str, length: int = 8) -> str:
     return widest(tuple("0123456789abcdef"), font) * length
 
