@@ -150,7 +150,6 @@ def run_inputs(run: Run, lang: str, organisation: str, extra: Sequence[str]) -> 
 def render_run(run: Run, out: Path, target: Path, work: Path, *, words, fonts, organisation: str) -> int:
     """Join the run into `target` (the documents are read from `out`); `work` holds the units'
     parts meanwhile. Returns the number of pages."""
-    from .render.fonts import register_fonts
     from .render.pack import Part, join_duplex
 
     _ = words.gettext
@@ -172,9 +171,9 @@ def render_run(run: Run, out: Path, target: Path, work: Path, *, words, fonts, o
     files[0].write_bytes(cover)
     marks = [(_("Print instructions"), 0)]
     at = count_pages(cover)
-    for n, part in enumerate(run.units, 1):
-        name_fonts = register_fonts(*(Path(f) for f in part.name_fonts))
-        separator = Part(part.name, 1, pdf=separator_page(run, part, n, words, fonts, name_fonts))
+    separators = separator_pages(run, words, fonts)
+    for n, (part, separator_pdf) in enumerate(zip(run.units, separators), 1):
+        separator = Part(part.name, 1, pdf=separator_pdf)
         docs = [Part(f"{d.title} ({d.lang})", d.pages, d.copies, run.kind.duplex, (out / d.path).read_bytes())
                 for d in part.docs]
         joined = join([separator, *docs], part.name)  # one unit's part in memory at a time
@@ -319,13 +318,16 @@ def paper_facts(run: Run, words) -> list[tuple[str, str]]:
             (_("Units"), str(len(run.units)))]
 
 
-def separator_page(run: Run, part: UnitPart, n: int, words, fonts, name_fonts) -> bytes:
-    """The page that opens a unit's part of a run: the unit's name as large as it fits, and what
-    follows up to the next such page."""
+def separator_pages(run: Run, words, fonts) -> list[bytes]:
+    """The pages that open each unit's part of a run, one PDF each: the unit's name as large as
+    it fits, and what follows up to the next such page. Drawn as one document (one font subset,
+    one save: a tenth of the time of one document each), then taken apart."""
+    import pikepdf
     from reportlab.lib.colors import HexColor
     from reportlab.lib.units import mm
 
     from .render.base import Size, Text, checked, draw_stack, fit, new_canvas
+    from .render.fonts import register_fonts
 
     _ = words.gettext
     W, H = _paper_points(run.kind.paper)
@@ -333,40 +335,50 @@ def separator_page(run: Run, part: UnitPart, n: int, words, fonts, name_fonts) -
     m = 18 * mm * scale
     inner = W - 2 * m
     buf = io.BytesIO()
-    c = new_canvas(buf, (W, H), fonts, title=part.name, author="", subject=_("Print run"), lang=words.lang)
+    c = new_canvas(buf, (W, H), fonts, title=run.kind.title(_), author="", subject=_("Print run"), lang=words.lang)
+    for n, part in enumerate(run.units, 1):
+        name_fonts = register_fonts(*(Path(f) for f in part.name_fonts))
+        # a black band across the top: a separator is seen at a glance when leafing through the stack
+        band = 24 * mm * scale
+        c.setFillColor(HexColor("#000000"))
+        c.rect(m, H - m - band, inner, band, stroke=0, fill=1)
+        c.setFillColor(HexColor("#FFFFFF"))
+        size = 14 * scale
+        c.setFont(fonts.bold, size)
+        c.drawString(m + 6 * mm, H - m - band / 2 - size / 3, checked(run.kind.title(_), fonts.bold, "label"))
+        unit_n = _("Unit {n} of {total}").format(n=n, total=len(run.units))
+        c.drawRightString(W - m - 6 * mm, H - m - band / 2 - size / 3, checked(unit_n, fonts.bold, "label"))
 
-    # a black band across the top: a separator is seen at a glance when leafing through the stack
-    band = 24 * mm * scale
-    c.setFillColor(HexColor("#000000"))
-    c.rect(m, H - m - band, inner, band, stroke=0, fill=1)
-    c.setFillColor(HexColor("#FFFFFF"))
-    size = 14 * scale
-    c.setFont(fonts.bold, size)
-    c.drawString(m + 6 * mm, H - m - band / 2 - size / 3, checked(run.kind.title(_), fonts.bold, "label"))
-    unit_n = _("Unit {n} of {total}").format(n=n, total=len(run.units))
-    c.drawRightString(W - m - 6 * mm, H - m - band / 2 - size / 3, checked(unit_n, fonts.bold, "label"))
+        top = H - m - band - 12 * mm * scale
+        name, _scale = fit(lambda k: [Text(part.name, "unit.name", Size(72 * scale, 28 * scale), bold=True,
+                                           leading=1.12).flowable(name_fonts, k)],
+                           inner, 110 * mm * scale, what="separator page's name box")
+        y = draw_stack(c, name, m, top, inner) - 10 * mm * scale
 
-    top = H - m - band - 12 * mm * scale
-    name, _scale = fit(lambda k: [Text(part.name, "unit.name", Size(72 * scale, 28 * scale), bold=True,
-                                       leading=1.12).flowable(name_fonts, k)],
-                       inner, 110 * mm * scale, what="separator page's name box")
-    y = draw_stack(c, name, m, top, inner) - 10 * mm * scale
+        def follows(k: float, part=part) -> list:
+            size = Size(12 * scale, 8 * scale).at(k)
+            lines = [Text(f"{part.unit} · {', '.join(part.langs)}", "unit.id", Size(size, size), space_after=0.8),
+                     Text(_("Split the stack here. What follows, up to the next page like this one, belongs to "
+                            "this unit:"), "label", Size(size, size), bold=True, space_after=0.4)]
+            for lang in part.langs:  # one line per language: a unit's documents fit however many kinds it has
+                docs = [f"{d.title}{f' ×{d.copies}' if d.copies > 1 else ''}" for d in part.docs if d.lang == lang]
+                lines.append(Text(f"{lang}: {', '.join(docs)}", "documents", Size(size, size), space_after=0.3))
+            return [t.flowable(fonts, 1.0) for t in lines]
 
-    def follows(k: float) -> list:
-        size = Size(12 * scale, 8 * scale).at(k)
-        lines = [Text(f"{part.unit} · {', '.join(part.langs)}", "unit.id", Size(size, size), space_after=0.8),
-                 Text(_("Split the stack here. What follows, up to the next page like this one, belongs to this "
-                        "unit:"), "label", Size(size, size), bold=True, space_after=0.4)]
-        for lang in part.langs:  # one line per language: a unit's documents fit however many kinds it has
-            docs = [f"{d.title}{f' ×{d.copies}' if d.copies > 1 else ''}" for d in part.docs if d.lang == lang]
-            lines.append(Text(f"{lang}: {', '.join(docs)}", "documents", Size(size, size), space_after=0.3))
-        return [t.flowable(fonts, 1.0) for t in lines]
-
-    flow, _scale = fit(follows, inner, y - m, what="separator page")
-    draw_stack(c, flow, m, y, inner)
-    c.showPage()
+        flow, _scale = fit(follows, inner, y - m, what="separator page")
+        draw_stack(c, flow, m, y, inner)
+        c.showPage()
     c.save()
-    return buf.getvalue()
+    pages = []
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as whole:
+        for page in whole.pages:
+            one = pikepdf.new()
+            one.pages.append(page)
+            piece = io.BytesIO()
+            one.save(piece, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                     compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+            pages.append(piece.getvalue())
+    return pages
 
 
 def readme_text(runs: list[Run], words, organisation: str) -> str:

@@ -13,6 +13,7 @@ nothing of units, so a print run across units is joined the same way.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import re
@@ -81,7 +82,7 @@ def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title
         assert len(source.pages) == part.pages, (part.title, len(source.pages), part.pages)
         sizes += [_size(page) for i, page in enumerate(source.pages) if part.blank_after(i) and not single_sided]
     sizes = list(dict.fromkeys(sizes))
-    blanks = pikepdf.open(io.BytesIO(_blank_pages(sizes, blank, fonts, lang))) if sizes else None
+    blanks = pikepdf.open(io.BytesIO(_blank_pages(tuple(sizes), blank, fonts, lang))) if sizes else None
     back = dict(zip(sizes, blanks.pages if blanks else []))
 
     job = pikepdf.new()
@@ -124,7 +125,8 @@ def _size(page) -> tuple[float, float]:
     return float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
 
 
-def _blank_pages(sizes: Sequence[tuple[float, float]], note: str, fonts: FontSet, lang: str) -> bytes:
+@functools.lru_cache(maxsize=16)  # a print run joins a unit at a time: the same backs each time
+def _blank_pages(sizes: tuple[tuple[float, float], ...], note: str, fonts: FontSet, lang: str) -> bytes:
     """Backs left blank on purpose, one page of each size, each saying so in small print inside
     the safe area, so that nobody thinks a page is missing."""
     buf = io.BytesIO()
