@@ -190,7 +190,7 @@ def concatenate(files: list[Path], target: Path, marks: list[tuple[str, int]], *
                 subject: str, lang: str, duplex: bool) -> int:
     """The pages of `files`, in order, as one PDF with a bookmark at each mark (name, page from 0).
     Joined in groups of GROUP files, so few are open at once."""
-    import pikepdf
+    from .render.pack import describe_job
 
     level = 0
     while len(files) > GROUP:  # join groups into intermediate files until one group is left
@@ -202,25 +202,16 @@ def concatenate(files: list[Path], target: Path, marks: list[tuple[str, int]], *
         files, level = joined, level + 1
 
     def finish(pdf) -> None:
-        with pdf.open_outline() as outline:
-            outline.root.extend(pikepdf.OutlineItem(name, page) for name, page in marks)
-        pdf.docinfo["/Title"] = title
-        pdf.docinfo["/Author"] = organisation
-        pdf.docinfo["/Subject"] = subject
-        pdf.docinfo["/Creator"] = "nødkit"
-        pdf.docinfo["/Producer"] = "nødkit (pikepdf)"
-        pdf.Root.Lang = pikepdf.String(lang)
-        pdf.Root.PageMode = pikepdf.Name.UseOutlines
-        # Acrobat and some drivers preselect these in the print dialog
-        pdf.Root.ViewerPreferences = pikepdf.Dictionary(
-            PrintScaling=pikepdf.Name("/None"), DisplayDocTitle=True,
-            Duplex=pikepdf.Name.DuplexFlipLongEdge if duplex else pikepdf.Name.Simplex)
+        describe_job(pdf, marks, title=title, author=organisation, subject=subject, lang=lang,
+                     single_sided=not duplex)
 
     return _append(files, target, finish)
 
 
 def _append(files: list[Path], target: Path, finish) -> int:
     import pikepdf
+
+    from .render.pack import save_job
 
     job = pikepdf.new()
     sources = []
@@ -231,9 +222,7 @@ def _append(files: list[Path], target: Path, finish) -> int:
             job.pages.extend(source.pages)
         if finish:
             finish(job)
-        # as the print pack: same parts, same bytes; page objects outside object streams
-        job.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
-                 compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        save_job(job, target)
         return len(job.pages)
     finally:
         job.close()
@@ -328,6 +317,7 @@ def separator_pages(run: Run, words, fonts) -> list[bytes]:
 
     from .render.base import Size, Text, checked, draw_stack, fit, new_canvas
     from .render.fonts import register_fonts
+    from .render.pack import save_job
 
     _ = words.gettext
     W, H = _paper_points(run.kind.paper)
@@ -375,8 +365,7 @@ def separator_pages(run: Run, words, fonts) -> list[bytes]:
             one = pikepdf.new()
             one.pages.append(page)
             piece = io.BytesIO()
-            one.save(piece, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
-                     compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+            save_job(one, piece)
             pages.append(piece.getvalue())
     return pages
 

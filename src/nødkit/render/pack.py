@@ -96,9 +96,19 @@ def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title
                 if part.blank_after(i) and not single_sided:
                     job.pages.append(back[_size(page)])
     _tag_subsets(job)
+    describe_job(job, marks, title=title, author=author, subject=subject, lang=lang, single_sided=single_sided)
+    out = io.BytesIO()
+    save_job(job, out)
+    return out.getvalue()
+
+
+def describe_job(job, marks: Sequence[tuple[str, int]], *, title: str, author: str, subject: str, lang: str,
+                 single_sided: bool) -> None:
+    """A print job's bookmarks (title, page from 0), metadata and print settings."""
+    import pikepdf
+
     with job.open_outline() as outline:
         outline.root.extend(pikepdf.OutlineItem(name, index) for name, index in marks)
-
     job.docinfo["/Title"] = title
     job.docinfo["/Author"] = author
     job.docinfo["/Subject"] = subject
@@ -110,14 +120,18 @@ def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title
     job.Root.ViewerPreferences = pikepdf.Dictionary(
         PrintScaling=pikepdf.Name("/None"), DisplayDocTitle=True,
         Duplex=pikepdf.Name.Simplex if single_sided else pikepdf.Name.DuplexFlipLongEdge)
-    out = io.BytesIO()
-    # The same parts give the same bytes (the file identifier comes from the content, not the
-    # clock); page objects stay outside object streams, where the manifest counts them; the
-    # streams reportlab compressed are copied as they are (compressing the few others again
-    # made saving seven times slower for 2 % of the size).
-    job.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+
+
+def save_job(job, target) -> None:
+    """Save a joined PDF (to a path or a stream). The same parts give the same bytes (the file
+    identifier comes from the content, not the clock); page objects stay outside object
+    streams, where the manifest counts them; the streams reportlab compressed are copied as
+    they are (compressing the few others again made saving seven times slower for 2 % of the
+    size)."""
+    import pikepdf
+
+    job.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
              compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    return out.getvalue()
 
 
 def _size(page) -> tuple[float, float]:
