@@ -134,16 +134,56 @@ def _sigterm_unwinds():
         signal.signal(signal.SIGTERM, previous)
 
 
+_RUN: dict = {}  # what the message after an interrupt says: the output folder, the build's result
+
+
+def interrupted_message() -> str:
+    out, result = _RUN.get("out"), _RUN.get("result")
+    if out is None:
+        return "interrupted: nothing was written"
+    if result is not None and result.installed:
+        return f"interrupted after the kit was written: {out}/ holds this build's kit"
+    return f"interrupted: {out}/ is as it was before this build"
+
+
 class _Group(click.Group):
+    def main(self, *args, handoff=None, standalone_mode=True, **kwargs):
+        """Every way a command ends, Ctrl-C at any moment included: click itself turns a Ctrl-C
+        while it reads the arguments into "Aborted!" and exit 1. `handoff` is the console entry
+        point's pair of SIGINT handlers (see console.py): the first is replaced by
+        KeyboardInterrupt here, the second takes over once the command has ended."""
+        import signal
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        before, after = handoff or (None, None)
+        _RUN.clear()
+        try:
+            if before is not None and signal.getsignal(signal.SIGINT) is before:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+            try:
+                code = super().main(*args, standalone_mode=False, **kwargs)
+            except click.Abort as exc:
+                if isinstance(exc.__cause__, KeyboardInterrupt):
+                    raise exc.__cause__ from None
+                click.echo("Aborted!", err=True)
+                sys.exit(1)
+            except click.ClickException as exc:
+                exc.show()
+                sys.exit(exc.exit_code)
+            sys.exit(code if isinstance(code, int) else 0)
+        except KeyboardInterrupt as exc:
+            click.secho(interrupted_message(), fg="red", err=True)
+            sys.exit(143 if isinstance(exc, _Terminated) else 130)  # 128 + SIGTERM / SIGINT
+        finally:
+            if after is not None and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+                signal.signal(signal.SIGINT, after)
+
     def invoke(self, ctx):
         try:
             with _sigterm_unwinds():
                 return super().invoke(ctx)
         except NodkitError as exc:
             _fail(exc)
-        except KeyboardInterrupt as exc:
-            click.secho("interrupted: output/ is as it was before this build", fg="red", err=True)
-            sys.exit(143 if isinstance(exc, _Terminated) else 130)  # 128 + SIGTERM / SIGINT
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -183,6 +223,7 @@ def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force) -
 
     from .build import build as run_build
     from .build import load_project
+    _RUN.update(out=out_dir)
     content_dir, roots = _dirs(content_dir, layouts_dir)
     day = _as_of(as_of)
     project = load_project(content_dir, roots)
@@ -203,14 +244,10 @@ def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force) -
 
     from .build import BuildResult
     result = BuildResult()
+    _RUN.update(result=result)
     try:
         run_build(project, out_dir, units=units, langs=langs, as_of=day, jobs=jobs, force=force,
                   progress=advance, on_plan=planned, result=result)
-    except KeyboardInterrupt as exc:
-        if not result.installed:
-            raise
-        click.secho(f"interrupted after the kit was written: {out_dir}/ holds this build's kit", fg="red", err=True)
-        sys.exit(143 if isinstance(exc, _Terminated) else 130)
     finally:
         if "bar" in state:
             state["bar"].__exit__(None, None, None)
