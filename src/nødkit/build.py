@@ -34,12 +34,12 @@ from .i18n import catalogue_path, has_catalogue, untranslated
 from .layout import Layouts, load_layouts
 from .layout.binder import check_units as check_binder_units
 from .layout.sheets import check_units as check_sheet_units, unit_gets
+from .outfolder import (CALENDAR, INDEX, LOCK, MANIFEST, REPRINT, STATE, documents_in, refuse_survey,
+                        refuse_unsafe_out, survey, sweep_leftovers, thumb_of, written_before)
 
 from .resolve import TrackedKit
 
-MANIFEST = "manifest.json"
 PACK = "print-pack"
-LOCK = ".nodkit-build.lock"
 
 
 def default_dir(name: str) -> Path:
@@ -378,7 +378,7 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
             target.write_bytes(done.pdf)
             if thumbs:
                 from .preview import thumbnail
-                thumb = staging / "_thumbs" / f"{job.path[:-4]}.png"
+                thumb = staging / thumb_of(job.path)
                 thumb.parent.mkdir(parents=True, exist_ok=True)
                 thumb.write_bytes(thumbnail(done.pdf))
         except OSError as exc:  # a full disk, a quota: say which file, stop this kit
@@ -424,22 +424,23 @@ def plan_kits(project: Project, units: Iterable[str] = (), langs: Iterable[str] 
     return [KitTask(u, lang, tuple(docs), frozenset((*docs, PACK))) for (u, lang), docs in kits.items()]
 
 
-STATE = ".nodkit-state.json"  # path -> [size, mtime_ns, key]: what this folder's files were made from
-
-
 def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iterable[str] = (),
           as_of: dt.date, jobs: int = 1, force: bool = False,
           progress: Callable[[int], None] | None = None, on_plan: Callable[[int, int], None] | None = None,
-          result: BuildResult | None = None) -> BuildResult:
+          result: BuildResult | None = None, allow_other_files: bool = False) -> BuildResult:
     """Draw what changed into a staging folder, then move it into place; see the module docstring.
 
     Ctrl-C and SIGTERM are held for the whole build (see `_Interrupts`): they stop it at once
     while it plans and draws, and otherwise as soon as the step under way — taking the lock,
     installing the kit, cleaning up — is done. Pass `result` to learn, after an interrupt,
     whether the new kit was already installed.
+
+    Into a folder that holds files nødkit did not write, a build is refused unless
+    `allow_other_files` (see outfolder.py).
     """
     import shutil
 
+    refuse_unsafe_out(out, project.content.root, project.layouts.roots)
     units, langs = list(units), list(langs)
     result = result or BuildResult()
     interrupts = _Interrupts()
@@ -456,7 +457,7 @@ def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iter
             raise BuildError(f"cannot write to the output folder {out}: {exc.strerror}") from None
         lock.take()
         _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan,
-                      result, interrupts)
+                      result, interrupts, allow_other_files)
         return result
     except BaseException:
         interrupts.stop_allowing()
@@ -539,29 +540,20 @@ class _Interrupts:
             self._act(self.caught.pop(0), None)
 
 
-def _sweep_leftovers(out: Path) -> None:
-    """What a build killed outright (kill -9, a power cut) could not remove. Only the lock's
-    holder runs this, so no other build is using them."""
-    import shutil
-    for staging in out.glob(".staging-*"):
-        shutil.rmtree(staging, ignore_errors=True)
-    # where atomic_write writes (not the whole tree: this runs before every build, even a no-change one)
-    for pattern in (".*.tmp", "calendar/.*.tmp", "_thumbs/*/.*.tmp"):
-        for tmp in out.glob(pattern):
-            if not tmp.name.startswith(LOCK):  # another build's attempt to take the lock, not a leftover
-                tmp.unlink(missing_ok=True)
-
-
 def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan, result,
-                  interrupts) -> None:
+                  interrupts, allow_other_files) -> None:
     import secrets
     import shutil
 
-    _sweep_leftovers(out)
+    sweep_leftovers(out)
     with interrupts.allowed():
         previous = read_manifest(out)
-        old = {e["path"]: e for e in previous.get("files", [])}
+        old = {e["path"]: e for e in documents_in(previous)}
         state = _read_state(out)
+        uses = {Job(t.unit, d, t.lang).path for t in tasks for d in (*t.documents, PACK)} | set(old)
+        uses |= {thumb_of(p) for p in uses} | {f"{CALENDAR}/{p}.ics" for p in project.content.plans}
+        uses |= {MANIFEST, STATE, INDEX, REPRINT}
+        refuse_survey(out, survey(out, written_before(previous, state), uses), allow_other_files)
         keys: dict[str, str] = {}
         planned: list[KitTask] = []
         for task in tasks:
@@ -676,9 +668,10 @@ def _unchanged(out: Path, path: str, key: str, old: dict, state: dict) -> bool:
 
 def _read_state(out: Path) -> dict:
     try:
-        return json.loads((out / STATE).read_text("utf-8"))
+        state = json.loads((out / STATE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}
 
 
 def _replace_keeping_old(staging: Path, path: str, target: Path, moved: list) -> None:
@@ -726,7 +719,7 @@ def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[st
             else:
                 _replace_keeping_old(staging, path, target, moved)
                 result.written.append(entry)
-            thumb = f"_thumbs/{path[:-4]}.png"
+            thumb = thumb_of(path)
             if (staging / thumb).is_file():
                 (out / thumb).parent.mkdir(parents=True, exist_ok=True)
                 _replace_keeping_old(staging, thumb, out / thumb, moved)
@@ -890,7 +883,7 @@ def _write_calendars(out: Path, project: Project, as_of: dt.date) -> list[dict]:
         data = plan_calendar(project.content, plan, as_of)
         if data is None:
             continue
-        path = f"calendar/{plan.id}.ics"
+        path = f"{CALENDAR}/{plan.id}.ics"
         target = out / path
         if not (target.is_file() and target.read_bytes() == data):
             atomic_write(target, data)
@@ -900,9 +893,10 @@ def _write_calendars(out: Path, project: Project, as_of: dt.date) -> list[dict]:
 
 def read_manifest(out: Path) -> dict:
     try:
-        return json.loads((out / MANIFEST).read_text("utf-8"))
+        manifest = json.loads((out / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 __all__ = ["Job", "Project", "BuildResult", "NodkitError", "load_project", "plan_jobs", "build", "default_dir",

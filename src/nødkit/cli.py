@@ -27,6 +27,18 @@ def _layouts_option(f):
                         help="Layouts folder; its files override the default layouts one by one.")(f)
 
 
+class _Folder(click.Path):
+    """A folder to write into: an empty name (`--out ""`) would mean the current folder."""
+
+    def __init__(self):
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty name; name the folder to write into, e.g. output", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _as_of_option(f):
     return click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                         help="The date the kit is made for (YYYY-MM-DD; default: today). "
@@ -205,7 +217,7 @@ def main() -> None:
 @main.command(context_settings=CONTEXT)
 @_content_option
 @_layouts_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+@click.option("--out", "out_dir", type=_Folder(), default=Path("output"),
               show_default=True, help="Where the PDFs and manifest.json go.")
 @click.option("--unit", "units", multiple=True, metavar="ID", help="Only this unit (repeatable).")
 @click.option("--lang", "langs", multiple=True, metavar="CODE", help="Only this language (repeatable).")
@@ -213,7 +225,10 @@ def main() -> None:
 @click.option("--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None,
               help="Processes drawing in parallel (default: the machine's cores).")
 @click.option("--force", is_flag=True, help="Draw every document again, even those whose inputs did not change.")
-def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force) -> None:
+@click.option("--allow-other-files", "allow_other_files", is_flag=True,
+              help="Build into a folder that holds files nødkit did not write: those at a name nødkit writes "
+                   "are replaced, the others left alone (without it such a build is refused).")
+def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force, allow_other_files) -> None:
     """Build the kit of every unit (or the ones named) into --out.
 
     Only documents whose inputs changed since the last build are drawn again; the rest are
@@ -247,14 +262,14 @@ def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force) -
     _RUN.update(result=result)
     try:
         run_build(project, out_dir, units=units, langs=langs, as_of=day, jobs=jobs, force=force,
-                  progress=advance, on_plan=planned, result=result)
+                  progress=advance, on_plan=planned, result=result, allow_other_files=allow_other_files)
     finally:
         if "bar" in state:
             state["bar"].__exit__(None, None, None)
     click.echo(f"wrote {len(result.written)}, skipped {len(result.unchanged)}"
                + (f", removed {len(result.removed)}" if result.removed else "")
                + f"  →  {out_dir}/ (manifest.json, index.html)")
-    from .preview import REPRINT
+    from .outfolder import REPRINT
     click.echo((out_dir / REPRINT).read_text("utf-8").rstrip())
 
 
@@ -312,7 +327,7 @@ def list_(content_dir, layouts_dir, as_json) -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("kind", required=False,
                 type=click.Choice(["organisation", "contacts", "plan", "units"]))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out_dir", type=_Folder(), default=None,
               help="Write <kind>.schema.json for every kind into this folder.")
 def schema(kind, out_dir) -> None:
     """JSON Schema of the content files, for validation and completion in an editor."""
