@@ -10,6 +10,7 @@ converts strings to the declared types with clear messages instead.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 
 from ..errors import ContentError, Location, Problem
+from .textfile import decode, suspicious_problems
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 50_000  # a content file of 4,000 units has fewer; refused while composing, so a 1 MB file of
@@ -138,15 +140,10 @@ def read_yaml(file: Path, *, display: Path | str | None = None) -> YamlDoc:
             shown, None, "", f"file is {size:,} bytes; expected at most {MAX_FILE_BYTES:,} bytes for a content file"
         )
     try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = exc.object[:exc.start]
-        line, column = before.count(b"\n") + 1, exc.start - before.rfind(b"\n")
-        raise ContentError([Problem(Location(shown, line, column), "",
-                                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
+        raw = file.read_bytes()
     except OSError as exc:
         raise _problem(shown, None, "", f"cannot read file: {exc.strerror}") from None
-    return parse_yaml(text, shown)
+    return parse_yaml(decode(raw, shown), shown)
 
 
 def _unprintable(text: str, file: Path, exc: yaml.reader.ReaderError) -> ContentError:
@@ -158,7 +155,48 @@ def _unprintable(text: str, file: Path, exc: yaml.reader.ReaderError) -> Content
                                  f"character, often pasted from a word processor); delete it or type a space")])
 
 
+# Spaces YAML does not take for spaces: a no-break space (Word, a web page), a thin space, ...
+_ODD_SPACE = "".join(chr(c) for c in range(0x80, 0x3001) if chr(c).isspace() and chr(c) not in "\x85\u2028\u2029")
+# where YAML needs an ordinary space: the indentation, after a list's "-", between a key and its value
+_STRUCTURAL = re.compile(rf"^([ \t]*(?:-[ \t]+)*(?:-|[\w.-]+:)?)([{_ODD_SPACE}\t])", re.MULTILINE)
+
+
+def _whitespace_problems(text: str, file: Path) -> list[Problem]:
+    """A tab or a no-break space where YAML needs a space is reported as what it is, on its own
+    line: PyYAML says "cannot start any token" for the one and takes the other for a letter
+    (so the key is '\xa0\xa0name', and the error, if any, comes a line later)."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip(" ").startswith("#"):
+            continue
+        match = _STRUCTURAL.match(line)
+        column = None
+        if match:
+            column, ch, before = match.start(2) + 1, match[2], match[1]
+            where = ("for indentation" if not before.strip() else f"after '{before.strip()}'")
+        elif "\t" in line:
+            column, ch = line.index("\t") + 1, "\t"
+            comment = re.search(r"(^|\s)#", line)
+            if comment and comment.start() < column:
+                continue  # in a comment
+            where = "inside a value"
+        if column is None:
+            continue
+        what = "a tab character" if ch == "\t" else f"a {unicodedata.name(ch, 'space').lower()} (U+{ord(ch):04X})"
+        if where == "for indentation":
+            message = f"{what} is used for indentation; YAML indents with ordinary spaces only: replace it with spaces"
+        elif where == "inside a value":
+            message = f"{what} inside a value: a printed text takes no tabs; replace it with a space"
+        else:
+            message = f"{what} {where}; YAML needs an ordinary space there: replace it with a space"
+        problems.append(Problem(Location(file, number, column), "", message))
+    return problems
+
+
 def parse_yaml(text: str, file: Path) -> YamlDoc:
+    found = _whitespace_problems(text, file) + suspicious_problems(text, file)
+    if found:
+        raise ContentError(sorted(found, key=lambda p: (p.location.line or 0, p.location.column or 0)))
     root = _compose_fast(text)
     if root is None:  # anything unusual: the careful loader, with its exact messages
         try:
