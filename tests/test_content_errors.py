@@ -89,6 +89,49 @@ CASES = [
          more=(("plans/nexus.yaml", "  en: IT outage – Nexus\n", ""),),
          says="no text in language 'en'", field="title", at="  da: IT-nedbrud – Nexus", at_file="plans/nexus.yaml",
          args=("--unit", "bakkehuset")),
+    # issue 14: a `{` that does not begin a valid reference, in any text of a plan or contact (each
+    # printed as written before, with `check` ok)
+    Case("ref-capitals", "plans/nexus.yaml", "arbejdstid kontaktes Holbæk kommunens IT-afdeling på {phone:it}",
+         "arbejdstid kontaktes Holbæk kommunens IT-afdeling på {phone:IT}", says="did you mean {phone:it}?",
+         field="sections[1].body[1].da"),
+    Case("ref-unclosed", "plans/nexus.yaml", "IT department on {phone:it}.", "IT department on {phone:it.",
+         says="'{phone:it' has no closing brace", field="sections[1].body[1].en"),
+    Case("ref-in-title", "plans/nexus.yaml", "  da: IT-nedbrud – Nexus\n", "  da: IT-nedbrud {phone:itt}\n",
+         says="did you mean {phone:it}?", field="title.da"),
+    Case("ref-in-maintenance-note", "plans/nexus.yaml", "    da: OBS! Nexus opdateres", "    da: OBS! {url:reset} opdateres",
+         says="did you mean {url:password-reset}?", field="maintenance.note.da"),
+    Case("ref-to-a-contact-without-a-number", "plans/nexus.yaml", "  - da: Ring til andre botilbud",
+         "  - da: Ring {phone:amk} til andre botilbud", says="has no phone number", field="steps[0].da"),
+    Case("ref-not-a-reference", "plans/nexus.yaml", "  - da: Ring til andre botilbud", "  - da: Ring til {navn}",
+         says="'{navn}' is not a reference", field="steps[0].da"),
+    Case("ref-in-a-contact-text", "contacts.yaml", "      da: Nedbrud inden for normal arbejdstid.",
+         "      da: Nedbrud inden for normal arbejdstid, {hours:nexus-tem}.", says="did you mean {hours:nexus-team}?",
+         field="contacts[0].call_when.da"),
+    Case("ref-first-unquoted", "plans/nexus.yaml", "  - da: Ring til andre botilbud og hør, hvor stort nedbruddet er.",
+         "  - da: {phone:it} eller andre botilbud", says="must be in quotes", field=None),
+    Case("ref-alone-unquoted", "plans/nexus.yaml", "  - da: Ring til andre botilbud og hør, hvor stort nedbruddet er.",
+         "  - da: {phone:it}", says="must be in quotes", field="steps[0].da"),
+    Case("ref-in-a-unit-name", "units.yaml", "name: Botilbud Bakkehuset", "name: Botilbud {phone:it}",
+         says="plans and contacts only", field="units[0].name"),
+    # issue 14: characters that look right on screen and print wrong
+    Case("tab-inside-a-value", "units.yaml", "name: Botilbud Bakkehuset", "name: 'Botilbud\tBakkehuset'",
+         says="a tab character inside a value", field=None),
+    Case("no-break-space-indentation", "units.yaml", "    address: Eksempelvej 5, 4300 Holbæk",
+         "\u00a0\u00a0\u00a0\u00a0address: Eksempelvej 5, 4300 Holbæk", says="no-break space (U+00A0) is used for "
+         "indentation", field=None),
+    Case("no-break-space-after-colon", "units.yaml", "    address: Eksempelvej 5, 4300 Holbæk",
+         "    address:\u00a0Eksempelvej 5, 4300 Holbæk", says="no-break space (U+00A0) after 'address:'", field=None),
+    Case("zero-width-space", "units.yaml", "name: Botilbud Bakkehuset", "name: Botilbud\u200bBakkehuset",
+         says="U+200B (zero width space)", field=None),
+    Case("utf8-read-as-windows-1252", "units.yaml", "Botilbud Strandgården", "Botilbud StrandgÃ¥rden",
+         says="'Ã¥' looks like 'å'", field=None),
+    # issue 14: a password never goes on a wall; an address too long for a readable QR code
+    Case("url-with-user-and-password", "plans/nexus.yaml", "url: http://holbaek.nexus.kmd.dk",
+         "url: https://anne:hemmelig@holbaek.nexus.kmd.dk", says="user name or password", field="fallback.url"),
+    Case("url-with-a-password-parameter", "plans/nexus.yaml", "url: https://nemadgang.holb.dk/",
+         "url: https://nemadgang.holb.dk/?user=anne&pwd=hemmelig", says="'pwd='", field="password_reset.url"),
+    Case("url-too-long-for-a-qr-code", "plans/nexus.yaml", "url: http://holbaek.nexus.kmd.dk",
+         "url: https://holbaek.nexus.kmd.dk/" + "a" * 3500, says="a QR code holds at most", field="fallback.url"),
 ]
 
 
@@ -243,3 +286,132 @@ def test_text_that_cannot_fit_fails_naming_unit_and_field_and_keeps_output(tmp_p
     assert "plan.steps[0]" in result.output, result.output
     assert "bakkehuset" in result.output and "poster-a3" in result.output
     assert snapshot(out) == before
+
+
+# --- issue 14 -----------------------------------------------------------------------------------
+
+def _check(content: Path, *args: str):
+    return run("check", "--content", str(content), "--as-of", "2026-11-27", *args)
+
+
+def test_a_reference_mistake_is_named_at_its_own_column(tmp_path):
+    """file:line:column of the `{` itself, also in a text of several lines."""
+    content = copy_content(tmp_path)
+    plan = content / "plans" / "nexus.yaml"
+    text = plan.read_text("utf-8").replace("og hør, hvor stort nedbruddet er.",
+                                           "og hør,\n      hvor stort {Phone:IT} nedbruddet er.", 1)
+    plan.write_text(text, "utf-8")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "{Phone:IT}" in ln)
+    column = text.splitlines()[line - 1].index("{Phone:IT}") + 1
+    result = _check(content)
+    assert result.exit_code == 2, result.output
+    assert f"nexus.yaml:{line}:{column}: steps[0].da: '{{Phone:IT}}' is not a reference; did you mean {{phone:it}}?" \
+        in result.output, result.output
+
+
+def test_references_expand_in_every_text_and_double_braces_print_one(tmp_path):
+    """The maintenance note, a contact's text and the plan's title expand their references (they
+    printed `{phone:it}` as written); `{{` prints `{`."""
+    from conftest import pdf_text
+    content = copy_content(tmp_path)
+    plan = content / "plans" / "nexus.yaml"
+    plan.write_text(plan.read_text("utf-8")
+                    .replace("    da: OBS! Nexus opdateres den 4. tirsdag i måneden (aften), hvor systemet kan være nede 1 – 2 timer.",
+                             "    da: \"{{OBS} Ring {phone:it}. Nexus opdateres den 4. tirsdag (aften).\"", 1)
+                    .replace("  da: IT-nedbrud – Nexus\n", "  da: IT-nedbrud {{1}\n", 1), "utf-8")
+    contacts = content / "contacts.yaml"
+    contacts.write_text(contacts.read_text("utf-8").replace(
+        "vejledning i systemer, brugeroprettelser mv.", "skriv til {email:nexus-team}.", 1), "utf-8")
+    out = tmp_path / "out"
+    result = build(out, "--unit", "bakkehuset", content=content)
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out / "bakkehuset" / "plan.da.pdf")
+    assert "{OBS} Ring 72 36 14 48. Nexus opdateres" in text, text
+    assert "IT-nedbrud {1}" in text and "{phone" not in text and "{{" not in text
+    assert "skriv til nexus-drift@holb.dk" in text and "{email" not in text, text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-32"])
+def test_a_yaml_file_saved_as_unicode_with_its_mark_is_read(tmp_path, encoding):
+    content = copy_content(tmp_path)
+    units = content / "units.yaml"
+    units.write_bytes(units.read_text("utf-8").encode(encoding))
+    result = _check(content)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "cp850", "utf-16-le"])  # Notepad's "ANSI", DOS, no mark
+def test_a_yaml_file_in_another_encoding_is_refused_saying_what_to_do(tmp_path, encoding):
+    content = copy_content(tmp_path)
+    units = content / "units.yaml"
+    text = units.read_text("utf-8").replace("–", "-")  # (DOS has no dash)
+    units.write_bytes(text.encode(encoding))
+    result = _check(content)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    lines = [ln for ln in result.output.splitlines() if "units.yaml:" in ln]
+    assert lines and "UTF-8" in lines[0] and "Save the file as UTF-8" in lines[0], result.output
+    if encoding == "utf-16-le":
+        assert "zero bytes (UTF-16 text without a byte-order mark" in lines[0]
+        return
+    first = next(i for i, c in enumerate(text) if ord(c) > 127)
+    byte = text[first].encode(encoding)[0]
+    line, column = text[:first].count("\n") + 1, first - text.rfind("\n", 0, first)
+    assert f"units.yaml:{line}:{column}: byte 0x{byte:02X} (" in lines[0], lines[0]
+    assert f"'{text[first]}' in an old DOS program's code page 850" in lines[0] if encoding == "cp850" else \
+        f"'{text[first]}' in Windows-1252" in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(("rename", "says"), [
+    (("units.yaml", "Units.yaml"), "Units.yaml: rename this file to 'units.yaml'"),
+    (("plans/nexus.yaml", "plans/nexus.yml"), "nexus.yml: rename this file to 'nexus.yaml'"),
+    (("plans", "Plans"), "Plans: rename this folder to 'plans'"),
+    (("organisation.yaml", "organization.yaml"), "organisation.yaml: required file is missing; found "
+                                                 "'organization.yaml'"),
+])
+def test_a_file_under_a_name_nodkit_does_not_read_is_named(tmp_path, rename, says):
+    content = copy_content(tmp_path)
+    (content / rename[0]).rename(content / rename[1])
+    result = _check(content)
+    assert result.exit_code == 2 and says in result.output, result.output
+    assert "units.yaml: required file is missing" not in result.output
+
+
+def test_build_names_a_letter_the_font_lacks_once_at_its_place(tmp_path):
+    """`build` makes the check `check` makes, first: one problem with file:line:column, not one
+    failed document per unit, language and document without a place."""
+    content = copy_content(tmp_path)
+    units = content / "units.yaml"
+    text = units.read_text("utf-8").replace("name: Botilbud Bakkehuset", "name: Botilbud Bakkehuset 日本", 1)
+    units.write_text(text, "utf-8")
+    line = text[:text.index("日本")].count("\n") + 1
+    out = tmp_path / "out"
+    result = build(out, content=content)
+    assert result.exit_code == 2, result.output
+    problems = [ln for ln in result.output.splitlines() if ln.startswith("  ")]
+    assert len(problems) == 1 and re.search(rf"units\.yaml:{line}:\d+: units\[0\]\.name: .*U\+65E5", problems[0]), \
+        result.output
+    assert not out.exists()
+
+
+def test_a_password_in_an_address_is_not_repeated_in_the_message(tmp_path):
+    content = copy_content(tmp_path)
+    plan = content / "plans" / "nexus.yaml"
+    plan.write_text(plan.read_text("utf-8").replace("url: http://holbaek.nexus.kmd.dk",
+                                                    "url: https://anne:hemmelig@holbaek.nexus.kmd.dk", 1), "utf-8")
+    result = _check(content)
+    assert result.exit_code == 2 and "hemmelig" not in result.output, result.output
+
+
+@pytest.mark.parametrize(("as_of", "says"), [("2022-09-07", "before plan 'nexus' was approved on 2022-09-08"),
+                                             ("far", "more than two years after today")])
+def test_an_unlikely_as_of_date_is_warned_about(tmp_path, as_of, says):
+    import datetime as dt
+    if as_of == "far":
+        as_of = (dt.date.today() + dt.timedelta(days=2 * 365 + 10)).isoformat()
+    result = run("check", "--as-of", as_of)
+    assert result.exit_code == 0 and re.search(r"warning: .*" + re.escape(says), result.output), result.output
+    out = tmp_path / "out"
+    built = run("build", "--out", str(out), "--as-of", as_of, "--unit", "bakkehuset")
+    assert built.exit_code == 0 and re.search(r"warning: .*" + re.escape(says), built.output), built.output
+    usual = run("check", "--as-of", "2026-11-27")
+    assert "--as-of" not in usual.output, usual.output

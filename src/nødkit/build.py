@@ -127,6 +127,52 @@ def _check_units_against_project(project: Project) -> None:
                                     f"{', '.join(repr(m) for m in missing[:5])}"))
     problems += check_sheet_units(project.layouts.documents, content)
     problems += check_binder_units(project.layouts.documents, content)
+    problems += _qr_problems(project)
+    if problems:
+        raise ContentError(problems)
+
+
+def _qr_problems(project: Project) -> list[Problem]:
+    """A fallback address too long for a QR code a phone can read at the size its documents
+    print it (the qrcode library fails outright beyond version 40), named before anything is
+    drawn, with the longest address that fits."""
+    from reportlab.lib.units import mm
+
+    from .content.load import PLANS_DIR
+    from .render.base import QR_MIN_MODULE, QUIET_MODULES, qr_capacity, qr_version
+
+    content = project.content
+    problems = []
+    for name, doc in content.docs.items():
+        plan = content.plans.get(doc.data.get("id")) if name.startswith(PLANS_DIR + "/") else None
+        url = getattr(getattr(plan, "fallback", None), "url", None)
+        if url is None:
+            continue
+        sizes = {spec.id: spec.layout.qr_size for spec in project.layouts.documents.values()
+                 if getattr(spec.layout, "qr_size", None)
+                 and any(u.plan == plan.id and unit_gets(u, spec) for u in content.units)}
+        if not sizes:
+            continue
+        smallest = min(sizes, key=sizes.get)
+        version = qr_version(url)
+        modules = None if version is None else 17 + 4 * version + 2 * QUIET_MODULES
+        if modules is None or sizes[smallest] / modules < QR_MIN_MODULE - 1e-6:
+            need = ("more than a QR code can hold at all" if modules is None else
+                    f"a QR code of {modules} modules, {sizes[smallest] / modules / mm:.2f} mm each on {smallest} "
+                    f"({sizes[smallest] / mm:g} mm), under the {QR_MIN_MODULE / mm:g} mm a phone camera needs")
+            problems.append(Problem(doc.location(("fallback", "url")), "fallback.url",
+                                    f"the address is {len(url.encode('utf-8')):,} bytes long: {need}. At the sizes "
+                                    f"the layouts print it, a QR code holds at most {qr_capacity(sizes[smallest]):,} "
+                                    f"bytes; use a shorter address (e.g. a short link on your own domain)"))
+    return problems
+
+
+def _check_letters(project: Project) -> None:
+    """Every text against the fonts that will draw it, as `check` does, before anything is drawn:
+    a letter the font lacks is then one problem at its file, line and column, not one failed
+    document per unit, language and document without a place."""
+    from .check import glyph_problems
+    problems = glyph_problems(project)
     if problems:
         raise ContentError(problems)
 
@@ -450,6 +496,7 @@ def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iter
         interrupts.hold()
         with interrupts.allowed():
             tasks = plan_kits(project, units, langs)
+            _check_letters(project)
             fingerprint = _layout_fingerprint(project.layouts)
         try:
             out.mkdir(parents=True, exist_ok=True)

@@ -242,6 +242,9 @@ def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force, a
     content_dir, roots = _dirs(content_dir, layouts_dir)
     day = _as_of(as_of)
     project = load_project(content_dir, roots)
+    from .check import as_of_warnings
+    for note in as_of_warnings(project, day):
+        click.secho(f"warning: {note}", fg="yellow", err=True)
     jobs = jobs or os.cpu_count() or 1
     state = {}
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import ContentError, Location, Problem
 from .models import ID_PATTERN, Contact, ContactsFile, Organisation, Plan, Unit, UnitsFile
 from .placeholders import find_placeholders
+from .references import reference_problems
 from .spreadsheet import SHEET_FILES, read_units_sheet
 from .yamlfile import YamlDoc, format_path, read_yaml
 
@@ -235,6 +236,9 @@ def load_content(root: Path) -> Content:
             units = list(parsed.units)
             known_plans = {**plans, **dict.fromkeys(unfilled_plans - set(plans))}
             problems.extend(_check_units(units_doc, units, known_plans, organisation.default_language))
+
+    if contacts:  # (without them every reference to a contact would look wrong)
+        problems.extend(reference_problems(docs, contacts, plans, plans_dir=PLANS_DIR, contacts_file=CONTACTS_FILE))
 
     if problems:
         raise ContentError(problems)

@@ -9,9 +9,10 @@ converts strings to the declared types with clear messages instead.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ class YamlDoc:
     data: Any
     marks: dict[Path_, tuple[int, int]]  # path -> (line, column), 1-based
     key_marks: dict[Path_, tuple[int, int]]  # path -> position of the key itself
+    source: str = ""  # the text parsed, to find a place inside a value (see `locate`)
+    ends: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # path -> end of a text value
 
     def location(self, path: Path_, *, key: bool = False) -> Location:
         table = self.key_marks if key else self.marks
@@ -49,6 +52,32 @@ class YamlDoc:
                 return Location(self.file, *self.marks[probe])
             probe = probe[:-1]
         return Location(self.file, *self.marks.get((), (1, 1)))
+
+    def locate(self, path: Path_, fragment: str, nth: int = 0) -> Location:
+        """Where the `nth` occurrence of `fragment` inside the text value at `path` was written:
+        its own line and column, also in a value of several lines. Where the source spells the
+        value differently (escapes, folded lines), the start of the value."""
+        path = tuple(path)
+        if not self.source or path not in self.marks or path not in self.ends:
+            return self.location(path)
+        begin, end = self._offset(*self.marks[path]), self._offset(*self.ends[path])
+        found = begin - 1
+        for _ in range(nth + 1):
+            found = self.source.find(fragment, found + 1, end)
+            if found < 0:
+                return self.location(path)
+        line = bisect.bisect_right(self._line_starts(), found)
+        return Location(self.file, line, found - self._line_starts()[line - 1] + 1)
+
+    def _line_starts(self) -> list[int]:
+        starts = self.__dict__.get("_starts")
+        if starts is None:
+            starts = self.__dict__["_starts"] = [0] + [m.end() for m in re.finditer("\n", self.source)]
+        return starts
+
+    def _offset(self, line: int, column: int) -> int:
+        starts = self._line_starts()
+        return (starts[line - 1] if line - 1 < len(starts) else len(self.source)) + column - 1
 
 
 def format_path(path: Path_) -> str:
@@ -193,6 +222,14 @@ def _whitespace_problems(text: str, file: Path) -> list[Problem]:
     return problems
 
 
+# A value that begins with a reference, unquoted, is a block of keys to YAML ({phone: it}), or
+# a syntax error when text follows it.
+_REFERENCE_FIRST = re.compile(r"(?:^\s*-|:)\s+\{\s*(?:phone|email|hours|url)\s*:")
+_REFERENCE_KEY = re.compile(r"\s*(?:phone|email|hours|url)\s*:\s*[\w-]+\s*")
+_QUOTE_IT = ("a text that begins with a reference ({phone:…}) must be in quotes, or YAML reads the braces as a block "
+             "of keys: write it as \"{phone:it} …\"")
+
+
 def parse_yaml(text: str, file: Path) -> YamlDoc:
     found = _whitespace_problems(text, file) + suspicious_problems(text, file)
     if found:
@@ -215,6 +252,11 @@ def parse_yaml(text: str, file: Path) -> YamlDoc:
             # PyYAML says "found character '\t' that cannot start any token"
             if "\t" in text and mark is not None and ("tab" in str(detail).lower() or "'\\t'" in str(detail)):
                 detail = "a tab character is used for indentation; YAML needs spaces"
+            lines = text.splitlines()
+            first = _REFERENCE_FIRST.search(lines[mark.line]) if mark is not None and mark.line < len(lines) else None
+            if first:
+                column = lines[mark.line].index("{", first.start()) + 1
+                raise ContentError([Problem(Location(file, mark.line + 1, column), "", _QUOTE_IT)]) from None
             raise _problem(file, mark, "", f"YAML syntax error: {detail}") from None
         except yaml.YAMLError as exc:
             raise _problem(file, None, "", f"YAML syntax error: {exc}") from None
@@ -223,6 +265,7 @@ def parse_yaml(text: str, file: Path) -> YamlDoc:
 
     marks: dict[Path_, tuple[int, int]] = {}
     key_marks: dict[Path_, tuple[int, int]] = {}
+    ends: dict[Path_, tuple[int, int]] = {}
     seen: set[int] = set()
 
     def pos(node: yaml.Node) -> tuple[int, int]:
@@ -236,6 +279,9 @@ def parse_yaml(text: str, file: Path) -> YamlDoc:
             raise _problem(file, node.start_mark, format_path(path), f"file has more than {MAX_NODES:,} values")
         marks[path] = pos(node)
         if isinstance(node, yaml.MappingNode):
+            if node.flow_style and len(node.value) == 1 and _REFERENCE_KEY.fullmatch(node.value[0][0].value or "") \
+                    and not node.value[0][1].value:
+                raise _problem(file, node.start_mark, format_path(path), _QUOTE_IT)
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == _ALIAS_TAG:
@@ -257,7 +303,8 @@ def parse_yaml(text: str, file: Path) -> YamlDoc:
         assert isinstance(node, yaml.ScalarNode)
         if node.style is None and _NULL.match(node.value):
             return None
+        ends[path] = (node.end_mark.line + 1, node.end_mark.column + 1)
         return node.value
 
     data = convert(root, ()) if root is not None else None
-    return YamlDoc(file=file, data=data, marks=marks, key_marks=key_marks)
+    return YamlDoc(file=file, data=data, marks=marks, key_marks=key_marks, source=text, ends=ends)

@@ -209,11 +209,34 @@ def draw_stack(c: Canvas, flowables: Sequence[Flowable], x: float, top: float, w
 # --- QR codes ---------------------------------------------------------------------------
 
 QUIET_MODULES = 4
+QR_MIN_MODULE = 0.4 * mm  # a phone camera reads a printed module this size or larger (DESIGN.md §4)
+
+
+def qr_version(data: str) -> int | None:
+    """The QR version (1-40) that holds `data` at error correction M, or None if none does."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, box_size=1)
+    qr.add_data(data)
+    try:
+        return qr.best_fit()
+    except (ValueError, qrcode.exceptions.DataOverflowError):  # "Invalid version (was 41 ...)"
+        return None
+
+
+def qr_capacity(size: float) -> int:
+    """The most bytes a QR code of `size` (quiet zone included) holds with readable modules."""
+    from qrcode.util import BIT_LIMIT_TABLE
+    version = min(40, int((size / QR_MIN_MODULE - 2 * QUIET_MODULES - 17) // 4))
+    if version < 1:
+        return 0
+    bits = BIT_LIMIT_TABLE[ERROR_CORRECT_M][version]
+    return (bits - 4 - (8 if version < 10 else 16)) // 8  # byte mode: a 4-bit mode and the length
 
 
 @functools.lru_cache(maxsize=64)
 def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
     # cached: choosing the mask pattern is the slow part, and a kit draws one URL many times
+    if qr_version(data) is None:  # `check` refuses such an address first (build.py, _qr_problems)
+        raise RenderError(f"the address is {len(data.encode('utf-8')):,} bytes long; no QR code holds that much")
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, box_size=1)
     qr.add_data(data)
     qr.make(fit=True)
