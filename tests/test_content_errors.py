@@ -415,3 +415,132 @@ def test_an_unlikely_as_of_date_is_warned_about(tmp_path, as_of, says):
     assert built.exit_code == 0 and re.search(r"warning: .*" + re.escape(says), built.output), built.output
     usual = run("check", "--as-of", "2026-11-27")
     assert "--as-of" not in usual.output, usual.output
+
+
+# --- issue 14: units in a spreadsheet, as Danish Excel and old tools save it ----------------------
+
+def _units_sheet(tmp_path: Path, name: str) -> Path:
+    """The example's units exported to units.csv / units.xlsx (and units.yaml removed)."""
+    content = copy_content(tmp_path)
+    assert run("units", "export", str(content / name), "--content", str(content)).exit_code == 0
+    (content / "units.yaml").unlink()
+    return content
+
+
+def _csv_text(content: Path) -> str:
+    return (content / "units.csv").read_text("utf-8-sig")
+
+
+def _units(content: Path) -> list:
+    from nødkit.content.load import load_content
+    return load_content(content).units
+
+
+@pytest.mark.parametrize(("encoding", "change"), [
+    ("utf-16", lambda t: t.replace(";", "\t")),  # Excel's "Unicode text": UTF-16 with its mark, tab-separated
+    ("utf-32", None),
+    ("cp1252", None),  # Excel's plain "CSV" on a Danish Windows
+    ("utf-8", lambda t: "sep=;\r\n" + t),  # the first line some tools write so that Excel picks the separator
+    ("utf-8", lambda t: t.replace(";ja;", ";SAND;").replace(";nej;", ";FALSK;")),  # Danish Excel's TRUE/FALSE
+])
+def test_a_units_csv_as_excel_saves_it_is_read_as_the_same_units(tmp_path, encoding, change):
+    content = _units_sheet(tmp_path, "units.csv")
+    expected = _units(content)
+    text = _csv_text(content)
+    (content / "units.csv").write_bytes((change(text) if change else text).encode(encoding))
+    assert _units(content) == expected
+
+
+@pytest.mark.parametrize(("case", "says"), [
+    ("dos-with-undecodable-byte", "byte 0x8F ('Å' in an old DOS program's code page 850) is not UTF-8 text; tried: "
+                                  "UTF-8, Windows-1252. Save it from the spreadsheet program as \"CSV UTF-8\""),
+    ("dos-read-as-1252", "looks like text from an old DOS program (code page 850"),
+    ("utf-16-without-mark", "zero bytes (UTF-16 text without a byte-order mark"),
+    ("utf-8-read-as-1252-and-saved", "'Ã¥' looks like 'å'"),
+])
+def test_a_units_csv_in_an_encoding_that_would_print_wrong_is_refused(tmp_path, case, says):
+    content = _units_sheet(tmp_path, "units.csv")
+    text = _csv_text(content)
+    raw = {"dos-with-undecodable-byte": lambda: text.replace("Strandgården", "Åstrup").encode("cp850"),
+           "dos-read-as-1252": lambda: text.encode("cp850"),
+           "utf-16-without-mark": lambda: text.encode("utf-16-le"),
+           "utf-8-read-as-1252-and-saved": lambda: text.encode("utf-8").decode("cp1252").encode("utf-8")}[case]()
+    (content / "units.csv").write_bytes(raw)
+    result = _check(content)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    lines = [ln for ln in result.output.splitlines() if "units.csv" in ln and says in ln]
+    assert lines, result.output
+    if case == "utf-8-read-as-1252-and-saved":  # named at its cell
+        assert "units.csv, row 3, column Navn: units[1].name: " in result.output, result.output
+    elif case != "utf-16-without-mark":  # at its line and column
+        assert re.search(r"units\.csv:\d+:\d+: ", lines[0]), lines[0]
+
+
+@pytest.mark.parametrize(("edit_row", "says"), [
+    (lambda row: row.replace("Botilbud Strandgården", '"Botilbud Strandgården'),
+     'a quote (") opens a cell in this row and is never closed'),
+    (lambda row: row.replace("Botilbud Strandgården", '"Botilbud" Strandgården'),
+     'a quote (") in this row is followed by more text in the same cell'),
+])
+def test_a_stray_quote_in_a_units_csv_is_named_at_its_row(tmp_path, edit_row, says):
+    content = _units_sheet(tmp_path, "units.csv")
+    lines = _csv_text(content).splitlines()
+    lines[2] = edit_row(lines[2])
+    (content / "units.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    result = _check(content)
+    assert result.exit_code == 2, result.output
+    assert f"units.csv, row 3: {says}" in result.output, result.output
+
+
+def _xlsx_cell(content: Path, cell: str, value, data_type: str | None = None) -> None:
+    import openpyxl
+    path = content / "units.xlsx"
+    book = openpyxl.load_workbook(path)
+    book.active[cell].value = value
+    if data_type:
+        book.active[cell].data_type = data_type
+    book.save(path)
+
+
+@pytest.mark.parametrize(("cell", "value", "data_type", "heading", "field", "says"), [
+    ("B3", "date", None, "Navn", "units[1].name", "a date or time (2026-04-03) where text is expected"),
+    ("D2", 4300, None, "Adresse", "units[0].address", "a number (4300) where text is expected"),
+    ("B4", 12.5, None, "Navn", "units[2].name", "a number (12.5) where text is expected"),
+    ("E2", True, None, "Telefon", "units[0].phone", "a TRUE/FALSE value (SAND in Danish Excel) where a phone number"),
+    ("G5", "date", None, "Leder tlf.", "units[3].leader.phone", "a date or time"),
+    ("B2", '=A2&" hus"', None, "Navn", "units[0].name", 'a formula (=A2&" hus") without a saved value'),
+    ("F3", "#REF!", "e", "Leder", "units[1].leader.name", "the cell shows an error (#REF!)"),
+    ("B2", "Botilbud\u200bBakkehuset", None, "Navn", "units[0].name", "an invisible character U+200B"),
+    ("B2", "Botilbud\tBakkehuset", None, "Navn", "units[0].name", "a tab character in the cell"),
+], ids=["date-in-name", "number-in-address", "decimals-in-name", "bool-in-phone", "date-in-phone",
+        "formula-without-value", "error-value", "zero-width-space", "tab"])
+def test_a_cell_of_the_wrong_kind_is_named_at_its_cell(tmp_path, cell, value, data_type, heading, field, says):
+    import datetime as dt
+    content = _units_sheet(tmp_path, "units.xlsx")
+    _xlsx_cell(content, cell, dt.datetime(2026, 4, 3) if value == "date" else value, data_type)
+    out = tmp_path / "out"
+    for result in (_check(content), build(out, content=content)):
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        row = int(cell[1:])
+        assert f"units.xlsx, sheet Enheder, row {row}, column {heading}: {field}: {says}" in result.output, \
+            result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("value", "example"), [(True, True), (False, False), ("SAND", True), ("falsk", False),
+                                                ("Ja", True), ("✓", True)])
+def test_yes_no_cells_as_danish_excel_writes_them(tmp_path, value, example):
+    content = _units_sheet(tmp_path, "units.xlsx")
+    _xlsx_cell(content, "J2", value)  # Eksempel
+    assert _units(content)[0].example is example
+
+
+def test_a_row_of_formulas_without_values_is_not_skipped(tmp_path):
+    """A row whose every cell is a formula never calculated looked empty, and its unit was
+    silently left out."""
+    content = _units_sheet(tmp_path, "units.xlsx")
+    for column in "ABCDEFG":
+        _xlsx_cell(content, f"{column}7", f'="x{column}"')
+    result = _check(content)
+    assert result.exit_code == 2 and "units.xlsx, sheet Enheder, row 7, column Id: units[5].id: a formula" \
+        in result.output, result.output
