@@ -227,11 +227,12 @@ def test_units_xlsx_bombs_are_refused(tmp_path, change, says):
 
 def test_a_name_that_would_run_off_the_paper_fails_naming_the_field(tmp_path, default_kit):
     """The poster's caption under the QR code ("<system> i browseren") was drawn without a width
-    check: a long system name ran past the paper's edge. Now it fails, naming the field."""
+    check: a long system name ran past the paper's edge. It wraps now; a word wider than the
+    widest caption the poster gives fails, naming the field."""
     content = copy_content(tmp_path)
     plan = content / "plans" / "nexus.yaml"
     text = plan.read_text("utf-8")
-    text = text.replace("system: Nexus", "system: Omsorgsjournalsystemet_Nexus_Cura_Sensum", 1)
+    text = text.replace("system: Nexus", "system: Omsorgsjournalsystemet_Nexus_Cura_Sensum_Columna_EG_Bosted_Cosmic", 1)
     # short steps, so the steps column (which names the system too) is not what fails first
     start, end = text.index("steps:\n"), text.index("\ncontacts:")
     plan.write_text(text[:start] + "steps:\n  - Ring.\n" + text[end:], "utf-8")

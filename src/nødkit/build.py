@@ -213,6 +213,7 @@ class Rendered:
     pdf: bytes
     inputs: str  # hash of what the document shows, except the printed date and kit version
     version: str  # the unit's kit version printed on it
+    notes: tuple[str, ...] = ()  # what it had to leave out to fit (warnings)
 
 
 def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str]) -> Rendered:
@@ -227,7 +228,8 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
     kit = _kit(project, unit, job.lang, as_of, version, count)
     fonts = register_fonts(*layouts.fonts_for(job.lang))
     tracked = TrackedKit(kit)
-    pdf = _renderer(spec.renderer)(tracked, spec.layout, fonts)
+    drawn = _renderer(spec.renderer)(tracked, spec.layout, fonts)  # a render.base.Drawn
+    pdf, notes = drawn.pdf, drawn.notes
     # What this document depends on: the kit fields its renderer read, its layout, the fonts,
     # the translations and nødkit itself. The reprint list compares these, so a change to a
     # leader's phone flags the documents that print it, not every document of the unit.
@@ -240,7 +242,7 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
         "nodkit": __version__,
     }
     blob = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return Rendered(pdf, hashlib.sha256(blob).hexdigest()[:16], version)
+    return Rendered(pdf, hashlib.sha256(blob).hexdigest()[:16], version, notes)
 
 
 def _kit(project: Project, unit, lang: str, as_of: dt.date, version: str, maintenance_count: int = 6):
@@ -261,7 +263,7 @@ def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[st
                 rendered: dict[Job, Rendered]) -> Rendered:
     """One PDF with the unit's whole kit in print order, each document as often as asked for."""
     from .render.fonts import register_fonts
-    from .render.pack import assemble, pack_instructions
+    from .render.pack import Part, PackDocument, print_pack
     from .resolve import kit_version
 
     content, layouts = project.content, project.layouts
@@ -273,7 +275,8 @@ def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[st
            "plan": _("Double-sided"),
            "pocket-cards": _("Double-sided, flip on the long edge; cut along the marks"),
            "sheet": _("Single-sided; put in the binder")}
-    parts, pdfs, inputs = [], [], []
+    double_sided = {"plan", "pocket-cards"}  # every other document gets a blank back behind each page
+    documents, inputs = [], []
     for entry in kit.documents:
         done = rendered.get(Job(unit.id, entry.id, job.lang))
         if done is None:  # the document failed; its error is already reported
@@ -281,19 +284,18 @@ def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[st
         copies = 1 if layouts.documents[entry.id].copies_in_pdf else entry.copies
         if copies == 0:
             continue
-        pages = count_pages(done.pdf)
         note = how.get(entry.kind, _("Single-sided"))
         if entry.paper.startswith("A3"):
             note = _("A3 paper, single-sided")
-        parts.append((entry.title, entry.paper, pages, copies, note))
-        pdfs.append((done.pdf, copies))
+        part = Part(entry.title, count_pages(done.pdf), copies, entry.kind in double_sided, done.pdf)
+        documents.append(PackDocument(part, entry.paper, note))
         inputs.append(f"{entry.id}:{copies}:{done.inputs}")
     fonts = register_fonts(*layouts.fonts_for(job.lang))
     tracked = TrackedKit(kit)
-    cover = pack_instructions(tracked, parts, fonts)
+    pdf = print_pack(tracked, documents, fonts)
     inputs.append(json.dumps(tracked.used(), sort_keys=True, ensure_ascii=False))
     digest = hashlib.sha256("\n".join(inputs).encode("utf-8")).hexdigest()[:16]
-    return Rendered(assemble(kit, cover, pdfs), digest, version)
+    return Rendered(pdf, digest, version)
 
 
 def document_title(spec, words) -> str:
@@ -436,6 +438,8 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
             "pages": count_pages(done.pdf), "sha256": hashlib.sha256(done.pdf).hexdigest(),
             "bytes": len(done.pdf), "inputs": done.inputs, "kit_version": done.version,
         }
+        if done.notes:
+            result.entries[job.path]["notes"] = list(done.notes)
     return result
 
 

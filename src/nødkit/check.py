@@ -107,8 +107,15 @@ def warnings(project: Project) -> list[Problem]:
         if plan is None:
             continue
         used_contacts.update(plan.contacts)
-        for path, url in [(("fallback", "url"), plan.fallback.url)] + (
-                [(("password_reset", "url"), plan.password_reset.url)] if plan.password_reset else []):
+        urls = []
+        if plan.fallback and plan.fallback.url:
+            urls.append((("fallback", "url"), plan.fallback.url))
+        else:
+            out.append(Problem(doc.location(("fallback",) if plan.fallback else ("id",)), "fallback",
+                               "this plan names no fallback address: no QR code is printed"))
+        if plan.password_reset:
+            urls.append((("password_reset", "url"), plan.password_reset.url))
+        for path, url in urls:
             if urlsplit(url).scheme.lower() == "http":
                 out.append(Problem(doc.location(path), ".".join(path),
                                    f"'{url}' is not encrypted (http://). It is printed as written; "

@@ -44,6 +44,7 @@ class ContactView:
 @dataclass(frozen=True)
 class Neighbour:
     name: str
+    short_name: str  # where room is short (poster lists); the name when the unit has no short_name
     phone: str
 
 
@@ -74,6 +75,7 @@ class Kit:
     organisation: str
     unit_id: str
     unit_name: str
+    unit_short_name: str  # where room is short (card foot, sheet header); the name when none is given
     unit_address: str
     unit_phone: str
     leader_name: str
@@ -82,15 +84,17 @@ class Kit:
     example: bool
     plan_id: str
     title: str
+    short_title: str  # for the pocket card; the title when the plan has no short_title
     system: str
     summary: str
     steps: tuple[str, ...]
-    fallback_url: str
-    fallback_how: str
+    fallback_url: str | None  # None: the plan names no fallback address, so no QR code anywhere
+    fallback_how: str | None
     mobile: str | None
     reset_url: str | None
     reset_how: str | None
     outside_hours: str
+    contacts: tuple[ContactView, ...]  # every contact of the plan, in its order (of importance)
     working: tuple[ContactView, ...]
     outside: tuple[ContactView, ...]
     always: tuple[ContactView, ...]
@@ -189,7 +193,7 @@ def kit_version(content: Content, unit: Unit, layout_files: dict[str, Any]) -> s
         "nodkit": __version__,
         "plan": _plan_digest(content, unit.plan),  # organisation, plan and its contacts
         "unit": unit.model_dump(mode="json"),
-        "neighbours": [content.unit(n).model_dump(mode="json", include={"name", "phone"}) for n in unit.neighbours],
+        "neighbours": [content.unit(n).model_dump(mode="json", include={"name", "short_name", "phone"}) for n in unit.neighbours],
         "layouts": layout_files,
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -268,26 +272,33 @@ def resolve_kit(content: Content, unit: Unit, lang: str, as_of: dt.date, *, vers
 
     m = plan.maintenance
     days = tuple(maintenance_dates(m, as_of, maintenance_count)) if m else ()
-    neighbours = tuple(Neighbour(content.unit(n).name, words.phone(content.unit(n).phone)) for n in unit.neighbours)
+    neighbours = tuple(Neighbour(content.unit(n).name, content.unit(n).short_name or content.unit(n).name,
+                                 words.phone(content.unit(n).phone)) for n in unit.neighbours)
+    fallback = plan.fallback
 
     kit = Kit(
         lang=lang, words=words,
         organisation=texts.pick(org.name, "organisation.yaml", ("name",)),
-        unit_id=unit.id, unit_name=unit.name, unit_address=unit.address,
+        unit_id=unit.id, unit_name=unit.name, unit_short_name=unit.short_name or unit.name,
+        unit_address=unit.address,
         unit_phone=words.phone(unit.phone),
         leader_name=unit.leader.name, leader_phone=words.phone(unit.leader.phone),
         neighbours=neighbours, example=unit.example,
         plan_id=plan.id,
-        title=expand(P(plan.title, "title"), ("title",)), system=expand(plan.system, ("system",)),
+        title=expand(P(plan.title, "title"), ("title",)),
+        short_title=(expand(P(plan.short_title, "short_title"), ("short_title",)) if plan.short_title
+                     else expand(P(plan.title, "title"), ("title",))),
+        system=expand(plan.system, ("system",)),
         summary=expand(P(plan.summary, "summary"), ("summary",)),
         steps=tuple(expand(P(s, "steps", i), ("steps", i)) for i, s in enumerate(plan.steps)),
-        fallback_url=plan.fallback.url,
-        fallback_how=expand(P(plan.fallback.how, "fallback", "how"), ("fallback", "how")),
-        mobile=expand(P(plan.fallback.mobile, "fallback", "mobile"), ("fallback", "mobile")),
+        fallback_url=fallback.url if fallback else None,
+        fallback_how=expand(P(fallback.how, "fallback", "how"), ("fallback", "how")) if fallback else None,
+        mobile=expand(P(fallback.mobile, "fallback", "mobile"), ("fallback", "mobile")) if fallback else None,
         reset_url=plan.password_reset.url if plan.password_reset else None,
         reset_how=(expand(P(plan.password_reset.how, "password_reset", "how"), ("password_reset", "how"))
                    if plan.password_reset else None),
         outside_hours=expand(P(plan.outside_hours, "outside_hours"), ("outside_hours",)),
+        contacts=tuple(views),
         working=by_kind["working-hours"], outside=by_kind["outside-hours"],
         always=by_kind["always"], as_needed=by_kind["as-needed"],
         working_hours=shared_hours.pop() if len(shared_hours) == 1 else None,
@@ -321,7 +332,9 @@ def _hours_text(contact: Contact, words: Words) -> str | None:
 
 
 def _references(content: Content, plan: Plan, words: Words) -> dict[tuple[str, str], str]:
-    refs: dict[tuple[str, str], str] = {("url", "fallback"): plan.fallback.url}
+    refs: dict[tuple[str, str], str] = {}
+    if plan.fallback and plan.fallback.url:
+        refs[("url", "fallback")] = plan.fallback.url
     if plan.password_reset:
         refs[("url", "password-reset")] = plan.password_reset.url
     for contact in content.contacts.values():

@@ -265,9 +265,12 @@ class ContactsFile(Base):
 # --- plans --------------------------------------------------------------------------
 
 class Fallback(Base):
-    url: Url
-    how: Text
-    mobile: Text | None = None
+    url: Url | None = Field(default=None, description="The web address staff can open the system at when the "
+                                                       "usual way in is down; printed with a QR code. Left out: no "
+                                                       "QR code is printed anywhere")
+    how: Text | None = Field(default=None, description="One or two sentences: how to use that way in")
+    mobile: Text | None = Field(default=None, description="What to do when the organisation's network is down "
+                                                          "(e.g. a phone with a SIM card)")
 
 
 class PasswordReset(Base):
@@ -338,11 +341,14 @@ class Section(Base):
 class Plan(Base):
     id: Id
     title: Text
+    short_title: Text | None = Field(default=None, description="A shorter title for the pocket card, where room "
+                                                               "is short; left out: the title")
     system: Plain
     summary: Text = Field(description="One line: what the situation is (top of the poster).")
     steps: list[Text] = Field(min_length=1, max_length=9)
     contacts: list[Id] = Field(min_length=1, description="Contact ids from contacts.yaml, in the order to show.")
-    fallback: Fallback
+    fallback: Fallback | None = Field(default=None, description="The way in when the usual one is down; left out "
+                                                                "when the plan names none (then no QR code)")
     password_reset: PasswordReset | None = None
     outside_hours: Text = Field(description="What to do when nobody is to be called.")
     maintenance: Maintenance | None = None
@@ -360,6 +366,9 @@ class Leader(Base):
 class Unit(Base):
     id: Id
     name: Plain
+    short_name: Plain | None = Field(default=None, description="A shorter name where room is short: the pocket "
+                                                               "card's foot, the registration sheets' header box, "
+                                                               "neighbour lists on posters; left out: the name")
     plan: Id
     address: Plain
     phone: Phone

@@ -183,7 +183,7 @@ def _missing(ref: Reference, contacts: dict, plans: list) -> str | None:
             near = difflib.get_close_matches(ref.id, list(URLS), n=1, cutoff=0.4)
             hint = f"did you mean {{url:{near[0]}}}?" if near else "expected {url:fallback} or {url:password-reset}"
             return f"'{ref.text}' names no address of the plan; {hint}"
-        lacking = [p.id for p in plans if getattr(p, URLS[ref.id], None) is None]
+        lacking = [p.id for p in plans if getattr(getattr(p, URLS[ref.id], None), "url", None) is None]
         if lacking:
             return (f"'{ref.text}': plan {', '.join(lacking)} has no {URLS[ref.id]} address, so nothing would be "
                     f"printed here; add it to the plan, or take the reference out")

@@ -54,17 +54,18 @@ class PosterLayout(Base):
     margin: Length = Field(description="Empty border around the page: no ink within it. At least 10mm, the edge "
                                        "printers cannot print")
     gap: Length = Field(description="Space between the regions: the band, the two columns, the bottom row and the "
-                                    "footer; the call boxes are 0.6 × gap apart")
-    band_height: Length = Field(description="Height of the title band at the top (the title and the summary line)")
-    qr_size: Length = Field(description="Side of the QR code to the fallback web address, bottom right, quiet zone "
-                                        "included; at least 40mm")
-    bottom_height: Length = Field(description="Height of the unit's own block at the bottom left (name, address, "
-                                              "leader, unit phone, neighbour units), between the steps column and "
-                                              "the footer. On the right the call boxes reach down to the QR code")
+                                    "footer; the blocks within a column are 0.6 × gap apart")
+    title_lines: int = Field(default=3, ge=1, le=4,
+                             description="Most lines the plan's title may take; the title band grows with the title "
+                                         "and the summary, and the regions below share what is left")
+    qr_size: Length = Field(description="Smallest side of the QR code to the fallback web address, bottom right, quiet "
+                                        "zone included; at least 40mm. It grows into free room up to `qr_max`")
+    qr_max: Length = Field(description="Largest side the QR code grows to when the page has room")
     steps_width: float = Field(ge=0.3, le=0.7, description="Share of the width inside the margins (a fraction, not "
-                                                           "mm) for the left column: the steps, the fallback routes "
-                                                           "and the unit block. The rest, less `gap`, is for whom "
-                                                           "to call and the QR code")
+                                                           "mm) for the left column: the steps and, where they fit "
+                                                           "best, the fallback routes and planned downtime. The "
+                                                           "rest, less `gap`, is for whom to call. The unit's block "
+                                                           "and the QR code share the bottom row")
     maintenance_dates: int = Field(default=6, ge=0, le=12,
                                    description="How many coming planned-maintenance dates are listed under "
                                                "\"Planned downtime\" (0: none, only the note)")
@@ -98,6 +99,9 @@ def _check_poster(layout: PosterLayout, doc) -> list[Problem]:
     if layout.qr_size < 40 * mm - 1e-6:
         problems.append(Problem(doc.location(("qr_size",)), "qr_size",
                                 f"{layout.qr_size / mm:.1f}mm; a poster's QR code must be at least 40mm"))
+    if layout.qr_max < layout.qr_size - 1e-6:
+        problems.append(Problem(doc.location(("qr_max",)), "qr_max",
+                                f"{layout.qr_max / mm:.1f}mm is smaller than qr_size ({layout.qr_size / mm:.1f}mm)"))
     minimums = POSTER_MINIMUMS[layout.page.size]
     for name, role in POSTER_ROLES.items():
         rng: SizeRange = getattr(layout.sizes, name)

@@ -70,7 +70,7 @@ FORM_BACK_ENTRY = 50 * mm  # a form's back-entry box: its caption on one line at
 # The line every sheet starts with: the unit's name (printed), date, sheet no., "page __ of __",
 # as shares of the line. A kind's header fields with `line: 0` join this line, with their own
 # `width` in the same shares; the narrowest each box may get keeps it writable.
-STANDARD = (("unit", 3.2, 40 * mm), ("date", 1.5, 22 * mm), ("sheet", 1.0, 15 * mm), ("page", 1.7, 38 * mm))
+STANDARD = (("unit", 3.8, 40 * mm), ("date", 1.3, 22 * mm), ("sheet", 0.9, 15 * mm), ("page", 1.7, 38 * mm))
 
 
 def _label(value: Any) -> dict[str, str]:

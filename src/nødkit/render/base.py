@@ -13,10 +13,13 @@ Rules enforced here, once, for all renderers:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import math
+import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 from xml.sax.saxutils import escape
 
 import qrcode
@@ -25,8 +28,10 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFResourceDictionary, xObjectName
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import paragraph as _rl_paragraph
 
 from ..errors import RenderError
 from .fonts import FontSet, checked, font_label, glyph_list, missing_glyphs, register_fonts  # noqa: F401 (re-exported)
@@ -44,6 +49,15 @@ def new_canvas(buf: io.BytesIO, pagesize: tuple[float, float], fonts: FontSet, *
     c.setViewerPreference("PrintScaling", "None")
     c.setViewerPreference("DisplayDocTitle", "true")
     return c
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a renderer returns: the PDF, and what it had to leave out to fit (for `check` and the
+    build's warnings), e.g. "shows 8 of the plan's 20 contacts; not shown: …"."""
+
+    pdf: bytes
+    notes: tuple[str, ...] = ()
 
 
 def colour(value: str):
@@ -81,7 +95,9 @@ class Text:
             textColor=_colour(self.colour), spaceBefore=self.space_before * size,
             spaceAfter=self.space_after * size, leftIndent=self.indent * size if self.bullet else 0,
             bulletIndent=0, bulletFontName=fonts.bold, bulletFontSize=size, alignment=self.align,
-            splitLongWords=1, allowWidows=0,
+            # never inside a word: a word wider than its box does not fit at this size (see
+            # `overflow`), so the text shrinks or the build says which word is too wide
+            splitLongWords=0, allowWidows=0,
         )
         bullet = escape(self.bullet) if self.bullet else None
         para = paragraph(body, style, bullet)
@@ -93,17 +109,113 @@ def paragraph(markup: str, style: ParagraphStyle, bulletText: str | None = None)
     """A reportlab Paragraph, made from markup parsed once per text, font and colour (see
     `_parsed`), that remembers its last wrap. Every renderer makes its paragraphs here."""
     frags = _parsed(markup, style.fontName, style.textColor)
+    # a web or e-mail address wider than a line breaks after a '/' or before a '.' or '@'
+    # (see `_address_split_pairs`), and only then: never hyphenated, never inside a word
+    style.uriWasteReduce = 1.0
     return _Paragraph(markup, style, bulletText=bulletText, frags=[f.clone(fontSize=style.fontSize) for f in frags])
 
 
 class _Paragraph(Paragraph):
     """A Paragraph that remembers its last wrap: measuring a box and then drawing it wrap the
-    same paragraph at the same width, and wrapping (line breaking) is most of drawing text."""
+    same paragraph at the same width, and wrapping (line breaking) is most of drawing text.
+    It also measures how far its widest line runs past the width (`nk_overflow`): with
+    words never split, a word wider than the box is a text that does not fit."""
+
+    nk_overflow = 0.0
 
     def wrap(self, availWidth, availHeight):
         if getattr(self, "_nk_wrap", (None,))[0] != (availWidth, availHeight):
             self._nk_wrap = ((availWidth, availHeight), super().wrap(availWidth, availHeight))
+            self.nk_overflow = _overflow(self)
         return self._nk_wrap[1]
+
+
+def _overflow(para: Paragraph) -> float:
+    """How far a word wider than the width runs past it (reportlab puts it on a line of its
+    own). Lines of several words may run a fraction of a point over: reportlab shrinks their
+    spaces by up to 5 % to fit them, which is not an overflow."""
+    if para.style.splitLongWords:
+        return 0.0
+    worst = 0.0
+    for line in getattr(getattr(para, "blPara", None), "lines", None) or ():
+        if isinstance(line, tuple):
+            spare, words = line[0], len(line[1])
+        else:
+            spare, words = getattr(line, "extraSpace", 0), getattr(line, "wordCount", 1)
+        if words <= 1:
+            worst = max(worst, -spare)
+    return worst
+
+
+OVERFLOW = 0.01  # points
+
+
+def overflow(flowables: Sequence[Flowable], width: float) -> float:
+    """How far the widest line of these flowables runs past `width` (0: all fit across)."""
+    worst = 0.0
+    for f in flowables:
+        f.wrap(width, 10_000)
+        worst = max(worst, getattr(f, "nk_overflow", 0.0))
+    return worst
+
+
+# --- web and e-mail addresses ------------------------------------------------------------
+
+_ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$|^[^@\s/]+@[^@\s/]+\.[^@\s/]+$", re.I)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+def address_breaks(text: str) -> list[int]:
+    """Where a web or e-mail address may end a line: after a '/', before a '.' or '@' — never
+    inside the scheme ("https://") or inside a word."""
+    start = len(_SCHEME.match(text)[0]) if _SCHEME.match(text) else 1
+    cuts = {i + 1 for i, ch in enumerate(text) if ch == "/" and i + 1 >= start}
+    cuts |= {i for i, ch in enumerate(text) if ch in ".@" and i >= start}
+    return sorted(c for c in cuts if 0 < c < len(text))
+
+
+def _address_split_pairs(word: str):
+    """reportlab's URI splitting, for web and e-mail addresses at nødkit's break points."""
+    if isinstance(word, bytes):
+        word = word.decode("utf-8")
+    if not _ADDRESS.match(word):
+        return None
+    return [(word[:i], word[i:]) for i in reversed(address_breaks(word))]
+
+
+# reportlab splits a URI that is wider than a line at its slashes only, and an e-mail address
+# not at all (then anywhere, with splitLongWords): nødkit's break points replace its own
+_rl_paragraph._uri_split_pairs = _address_split_pairs
+
+
+def break_address(text: str, font: str, size: float, width: float) -> list[str]:
+    """An address in lines of at most `width`, broken only where `address_breaks` allows; a
+    piece with no break point that is still too wide stays whole (the caller measures it)."""
+    lines, rest = [], text
+    while pdfmetrics.stringWidth(rest, font, size) > width:
+        offset = len(text) - len(rest)
+        cuts = [c - offset for c in address_breaks(text) if c > offset]
+        fitting = [c for c in cuts if pdfmetrics.stringWidth(rest[:c], font, size) <= width]
+        cut = max(fitting) if fitting else min(cuts, default=0)
+        if not cut:
+            break
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    lines.append(rest)
+    return lines
+
+
+# --- text that changes from build to build -----------------------------------------------
+
+@functools.lru_cache(maxsize=256)
+def widest(candidates: tuple[str, ...], font: str) -> str:
+    """The widest of the values a text can take: a page reserves its room, so that whether it
+    fits never depends on today's date or this build's kit version."""
+    return max(candidates, key=lambda t: pdfmetrics.stringWidth(t, font, 10))
+
+
+def widest_version(font: str, length: int = 8) -> str:
+    return widest(tuple("0123456789abcdef"), font) * length
 
 
 # Fitting tries a text at up to ten sizes. Parsing its markup is the same each time and cost
@@ -142,9 +254,12 @@ def rich(fonts: FontSet, parts: Sequence[tuple[str, bool]], field: str) -> str:
 
 
 def stack_height(flowables: Sequence[Flowable], width: float) -> float:
+    """Height of the flowables one under the other; infinite when a line runs past `width`."""
     total = 0.0
     for i, f in enumerate(flowables):
         _, h = f.wrap(width, 10_000)
+        if getattr(f, "nk_overflow", 0.0) > OVERFLOW:
+            return math.inf
         total += h
         if i:
             total += f.getSpaceBefore()
@@ -187,9 +302,15 @@ def _tallest(flowables: Sequence[Flowable], width: float) -> str:
 
 
 def _too_long(flowables, width, height, what) -> str:
+    if overflow(flowables, width) > OVERFLOW:
+        return (f"a word is wider than the {what} ({width / mm:.0f} mm) even at the smallest allowed size; "
+                f"shorten it or break it with a space")
     need = stack_height(flowables, width)
-    return (f"too long to fit the {what} at the smallest allowed size "
-            f"(needs {need / mm:.0f} mm, has {height / mm:.0f} mm); shorten this text")
+    leading = max((getattr(getattr(f, "style", None), "leading", 0) for f in flowables), default=0) or 10
+    lines = math.ceil((need - height) / leading)
+    return (f"too long to fit the {what} at the smallest allowed size: needs {need / mm:.0f} mm, has "
+            f"{height / mm:.0f} mm ({(need - height) / mm:.0f} mm, about {lines} line{'s' if lines != 1 else ''} "
+            f"too many); shorten this text")
 
 
 def draw_stack(c: Canvas, flowables: Sequence[Flowable], x: float, top: float, width: float) -> float:
@@ -270,6 +391,32 @@ def draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> float:
     return module
 
 
+# --- forms ---------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def form_xobject(c: Canvas, name: str, width: float, height: float):
+    """Draw a form XObject (a drawing placed many times with `c.doForm(name)`) whose resources
+    hold everything its content uses.
+
+    reportlab (5.x) notes the graphics states a form uses (the see-through example watermark)
+    but leaves them out of the form's /Resources: viewers then ignore them and the watermark
+    prints solid over the text. So the form's resources are written here, as reportlab writes
+    a page's."""
+    c.beginForm(name, 0, 0, width, height)
+    yield
+    c.endForm()
+    made = c._doc.idToObject[xObjectName(name)]
+    resources = PDFResourceDictionary()
+    resources.basicFonts()
+    resources.allProcs()
+    if made.XObjects:
+        resources.XObject = made.XObjects
+    if made.ExtGState:
+        resources.ExtGState = made.ExtGState
+    resources.setColorSpace(made._colorsUsed)
+    made.Resources = resources
+
+
 # --- marks ---------------------------------------------------------------------------------
 
 def watermark(c: Canvas, text: str, fonts: FontSet, page: tuple[float, float], colour_hex: str) -> None:
@@ -334,9 +481,10 @@ class NumberRow(Flowable):
     """
 
     def __init__(self, label: Paragraph, number: str, font: str, size: float, field: str,
-                 space_after: float = 0):
+                 space_after: float = 0, stacked_left: bool = False):
         super().__init__()
         self.label, self.number, self.font, self.size = label, number, font, size
+        self.stacked_left = stacked_left  # a number under its label starts where the label does
         self.nk_field = field
         self.spaceAfter = space_after
 
@@ -356,6 +504,8 @@ class NumberRow(Flowable):
             self._lh = self.label.wrap(label_w, 10_000)[1]
             self._h = max(self._lh, self.size * 1.1)
         self._w = avail_width
+        # a number wider than the box, or a word of the label: does not fit at this size
+        self.nk_overflow = max(self._nw - avail_width, getattr(self.label, "nk_overflow", 0.0), 0.0)
         return avail_width, self._h
 
     def draw(self):
@@ -364,7 +514,54 @@ class NumberRow(Flowable):
         c.setFillColorRGB(0, 0, 0)
         if self._stacked:
             self.label.drawOn(c, 0, self._h - self._lh)
-            c.drawRightString(self._w, self.size * 0.2, self.number)
+            if self.stacked_left:
+                c.drawString(0, self.size * 0.2, self.number)
+            else:
+                c.drawRightString(self._w, self.size * 0.2, self.number)
         else:
             self.label.drawOn(c, 0, (self._h - self._lh) / 2)
             c.drawRightString(self._w, (self._h - self.size * 0.72) / 2, self.number)
+
+
+class Grid(Flowable):
+    """Cells side by side in as many columns as make the block lowest (1 to `most`): a wide
+    block puts two neighbour units on a row, a narrow one stacks them."""
+
+    def __init__(self, cells: Sequence[Flowable], *, gap: float, most: int = 3, space_after: float = 0):
+        super().__init__()
+        self.cells, self.gap, self.most = list(cells), gap, most
+        self.spaceAfter = space_after
+        self.nk_field = getattr(self.cells[0], "nk_field", "?") if self.cells else "?"
+
+    def _layout(self, width: float, columns: int) -> tuple[float, list[float]]:
+        cell_w = (width - (columns - 1) * self.gap) / columns
+        rows = []
+        for start in range(0, len(self.cells), columns):
+            heights = []
+            for cell in self.cells[start:start + columns]:
+                heights.append(cell.wrap(cell_w, 10_000)[1])
+                if getattr(cell, "nk_overflow", 0.0) > OVERFLOW:
+                    return math.inf, []
+            rows.append(max(heights))
+        return sum(rows), rows
+
+    def wrap(self, avail_width, avail_height):
+        best = None
+        for columns in range(1, max(1, min(self.most, len(self.cells))) + 1):
+            height, rows = self._layout(avail_width, columns)
+            if best is None or height < best[0] - 0.01:
+                best = (height, rows, columns)
+        self._h, self._rows, self._columns = best
+        self._w = avail_width
+        self.nk_overflow = 0.0 if self._h < math.inf else 1.0
+        return avail_width, self._h if self._h < math.inf else 10_000
+
+    def draw(self):
+        k = self._columns
+        cell_w = (self._w - (k - 1) * self.gap) / k
+        top = self._h
+        for r, row_h in enumerate(self._rows):
+            for j, cell in enumerate(self.cells[r * k:(r + 1) * k]):
+                _, h = cell.wrap(cell_w, 10_000)
+                cell.drawOn(self.canv, j * (cell_w + self.gap), top - h)
+            top -= row_h

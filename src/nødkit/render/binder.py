@@ -18,13 +18,13 @@ from reportlab.platypus import Table, TableStyle
 from ..errors import RenderError
 from ..layout.binder import BinderLayout
 from ..resolve import Kit
-from .base import FontSet, paragraph, checked, draw_stack, new_canvas, stack_height, watermark
+from .base import Drawn, FontSet, paragraph, checked, draw_stack, new_canvas, stack_height, watermark
 
 # where each kind of document lives once printed (the binder holds the paper ones)
 _IN_BINDER = ("binder", "plan", "sheet")
 
 
-def render_binder(kit: Kit, layout: BinderLayout, fonts: FontSet) -> bytes:
+def render_binder(kit: Kit, layout: BinderLayout, fonts: FontSet) -> Drawn:
     _ = kit._
     W, H = layout.page.points
     m = layout.margin
@@ -121,4 +121,4 @@ def render_binder(kit: Kit, layout: BinderLayout, fonts: FontSet) -> bytes:
         watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
     c.showPage()
     c.save()
-    return buf.getvalue()
+    return Drawn(buf.getvalue())

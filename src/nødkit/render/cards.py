@@ -22,6 +22,7 @@ from babel.numbers import format_decimal
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -30,6 +31,7 @@ from ..layout.cards import CARD_HEIGHT, CARD_WIDTH, CardsLayout, Imposition, Mis
 from ..resolve import ContactView, Kit
 from .base import (
     QUIET_MODULES,
+    Drawn,
     FontSet,
     NumberRow,
     Size,
@@ -38,11 +40,15 @@ from .base import (
     draw_qr,
     draw_stack,
     fit,
+    form_xobject,
     new_canvas,
     qr_matrix,
+    break_address,
     rich,
+    stack_height,
     unbroken,
     watermark,
+    widest_version,
 )
 
 FRONT, BACK = "nkCardFront", "nkCardBack"
@@ -50,7 +56,7 @@ MIN_MODULE = 0.4 * mm  # below this a phone camera struggles with a printed code
 CHECK_TICK = 1.2 * mm  # half the height of the check bar's end ticks
 
 
-def render_cards(kit: Kit, layout: CardsLayout, fonts: FontSet) -> bytes:
+def render_cards(kit: Kit, layout: CardsLayout, fonts: FontSet) -> Drawn:
     _ = kit._
     placed = impose(layout)
     if isinstance(placed, Misfit):  # the layout check refuses this first; kept for direct callers
@@ -68,14 +74,13 @@ def render_cards(kit: Kit, layout: CardsLayout, fonts: FontSet) -> bytes:
     c.setViewerPreference("Duplex", "DuplexFlipLongEdge")
 
     # both faces are laid out (and may fail) before anything is drawn
-    front = _front(kit, layout, fonts, size)
-    back = _back(kit, layout, fonts, size)
+    front, front_notes = _front(kit, layout, fonts, size)
+    back, back_notes = _back(kit, layout, fonts, size)
     for name, draw in ((FRONT, front), (BACK, back)):
-        c.beginForm(name, 0, 0, CARD_WIDTH, CARD_HEIGHT)
-        draw(c)
-        if kit.example:
-            watermark(c, _("EXAMPLE – not for use"), fonts, (CARD_WIDTH, CARD_HEIGHT), layout.colours.watermark)
-        c.endForm()
+        with form_xobject(c, name, CARD_WIDTH, CARD_HEIGHT):
+            draw(c)
+            if kit.example:
+                watermark(c, _("EXAMPLE – not for use"), fonts, (CARD_WIDTH, CARD_HEIGHT), layout.colours.watermark)
 
     fronts = placed.cards
     backs = tuple(mirrored(box, W) for box in fronts)
@@ -91,7 +96,9 @@ def render_cards(kit: Kit, layout: CardsLayout, fonts: FontSet) -> bytes:
                 c.restoreState()
             c.showPage()
     c.save()
-    return buf.getvalue()
+    notes = [f"card front {n}" for n in front_notes] + [f"card back {n}" for n in back_notes]
+    return Drawn(buf.getvalue(), tuple(f"{n} (the card points to the plan in the binder, which has them)"
+                                       for n in notes))
 
 
 # --- the sheet -------------------------------------------------------------------------
@@ -157,6 +164,23 @@ def _strip(c: Canvas, kit: Kit, layout: CardsLayout, fonts: FontSet, size: Size,
 
 
 # --- the card's faces ------------------------------------------------------------------
+#
+# A card cannot hold what a poster holds. Each face shows what fits at the smallest sizes, in
+# order of importance, and one line pointing to the plan in the binder for the rest; the notes
+# say what was left out. Front: every contact one can ring, with its condition (call_when)
+# outside working hours — the conditions go first, then contacts from the end of the plan's
+# list; the leader always stays. Back: the steps, what to do when the network is down, where to
+# reset a password — the password route goes first, then the network route, then steps from
+# the end.
+
+BACK_DROPPABLE = ("reset", "mobile")
+TITLE_LINES = 2  # the title band of the card; a longer title wants the plan's short_title
+FOOT_LINES = 3  # the unit's name at the foot of the back; a longer name wants the unit's short_name
+
+
+def _fits(build, width: float, height: float) -> bool:
+    return stack_height(build(0.0), width) <= height
+
 
 def _front(kit: Kit, layout: CardsLayout, fonts: FontSet, size: dict[str, Size]):
     _ = kit._
@@ -164,76 +188,155 @@ def _front(kit: Kit, layout: CardsLayout, fonts: FontSet, size: dict[str, Size])
     inner_w, inner_h = CARD_WIDTH - 2 * p, CARD_HEIGHT - 2 * p
     white, ink = layout.colours.band_text, layout.colours.ink
 
-    # the title band: one line, shrinking to the smallest title size before it fails
+    # the title band: the short title if the plan has one, as few lines as it can take
     pad = 1 * mm
-    band_h = size["title"].max * 1.2 + 2 * pad
-    title, _scale = fit(lambda scale: [Text(kit.title, "plan.title", size["title"], bold=True, colour=white,
-                                            leading=1.2).flowable(fonts, scale)],
-                        inner_w - 2 * pad, band_h - 2 * pad, what="title band of the card")
+    title_size, lines = _title_size(kit, fonts, size["title"], inner_w - 2 * pad)
+    title = [Text(kit.short_title, "plan.short_title", Size(title_size, title_size), bold=True, colour=white,
+                  leading=1.2).flowable(fonts, 1.0)]
+    band_h = stack_height(title, inner_w - 2 * pad) + 2 * pad
 
-    # the fallback address along the bottom, right-aligned under the QR code
-    label = _("{system} in the browser").format(system=kit.system) + ": "
-    url = checked(kit.fallback_url, fonts.bold, "plan.fallback.url")
-    label = checked(label, fonts.regular, "label")
-    url_size = size["text"].max
-    while url_size > size["text"].min and _width(label, url, fonts, url_size) > inner_w:
-        url_size = max(size["text"].min, url_size - 0.25)
-    if stringWidth(url, fonts.bold, url_size) > inner_w:
-        raise RenderError("the fallback URL is too long to print on one line of the card", field="plan.fallback.url")
-    show_label = _width(label, url, fonts, url_size) <= inner_w
-    url_h = url_size * 1.2
-
-    qr = layout.qr_size
-    modules = len(qr_matrix(kit.fallback_url)) + 2 * QUIET_MODULES
-    if qr / modules < MIN_MODULE - 1e-6:
-        raise RenderError(f"the URL needs a QR code of {modules} modules; at {qr / mm:g}mm each is "
-                          f"{qr / modules / mm:.2f}mm, under the 0.4mm a phone camera needs. Shorten the URL "
-                          f"or make qr_size larger", field="plan.fallback.url")
+    url = _card_url(kit, fonts, size["text"], inner_w) if kit.fallback_url else None
+    qr = layout.qr_size if kit.fallback_url else 0.0
+    if kit.fallback_url:
+        modules = len(qr_matrix(kit.fallback_url)) + 2 * QUIET_MODULES
+        if qr / modules < MIN_MODULE - 1e-6:
+            raise RenderError(f"the URL needs a QR code of {modules} modules; at {qr / mm:g}mm each is "
+                              f"{qr / modules / mm:.2f}mm, under the 0.4mm a phone camera needs. Shorten the URL "
+                              f"or make qr_size larger", field="plan.fallback.url")
+    url_h = url.height if url else 0.0
 
     gap = 2 * mm
     body_top = inner_h + p - band_h - 1.5 * mm
-    body_bottom = p + url_h + 0.8 * mm
-    calls_w = inner_w - qr - gap
+    body_bottom = p + url_h + (0.8 * mm if url else 0.0)
+    calls_w = inner_w - qr - gap if qr else inner_w
+    room = body_top - body_bottom
+    ringable = tuple(ct for ct in kit.contacts if ct.phones)  # a card only lists whom one can ring
 
-    def calls(scale: float) -> list[Flowable]:
-        # the numbers are what a card is for: they keep their size while the words shrink
-        # (scale 1 → 0.5), and only then shrink themselves (0.5 → 0)
-        words, number = max(0.0, 2 * scale - 1), size["number"].at(min(1.0, 2 * scale))
-        out: list[Flowable] = []
-        # outside working hours the condition is the point: the on-call line is not for everyday support
-        groups = [(_("Working hours"), kit.working_hours, kit.working, False),
-                  # the plan's own words; the poster's longer heading would take two lines here
-                  (_("Outside working hours"), None, kit.outside, True),
-                  (_("At any time"), None, kit.always, True),
-                  (_("When needed"), None, kit.as_needed, True)]
-        for heading, hours, contacts, notes in groups:
-            contacts = [ct for ct in contacts if ct.phones]  # a card only lists whom one can ring
-            if not contacts:
-                continue
-            parts = [(heading, True)] + ([(" " + _unbroken_hours(hours), False)] if hours else [])
-            out.append(Text("", "label", size["heading"], markup=rich(fonts, parts, "label"), leading=1.15,
-                            space_before=0.35 if out else 0, space_after=0.1).flowable(fonts, words))
-            for contact in contacts:
-                out += _contact(fonts, words, number, contact, size, with_note=notes)
-        out.append(_leader_row(fonts, words, number, _("Leader") + ": " + kit.leader_name, kit.leader_phone, size))
-        return out
+    def calls_with(n: int, notes: bool):
+        shown = ringable[:n]
 
-    calls_flow, _scale = fit(calls, calls_w, body_top - body_bottom, what="front of the card")
+        def calls(scale: float) -> list[Flowable]:
+            # the numbers are what a card is for: they keep their size while the words shrink
+            # (scale 1 → 0.5), and only then shrink themselves (0.5 → 0)
+            words, number = max(0.0, 2 * scale - 1), size["number"].at(min(1.0, 2 * scale))
+            out: list[Flowable] = []
+            # outside working hours the condition is the point: the on-call line is not for everyday support
+            groups = [(_("Working hours"), kit.working_hours, "working-hours", False),
+                      # the plan's own words; the poster's longer heading would take two lines here
+                      (_("Outside working hours"), None, "outside-hours", True),
+                      (_("At any time"), None, "always", True),
+                      (_("When needed"), None, "as-needed", True)]
+            for heading, hours, available, with_note in groups:
+                contacts = [ct for ct in shown if ct.available == available]
+                if not contacts:
+                    continue
+                parts = [(heading, True)] + ([(" " + _unbroken_hours(hours), False)] if hours else [])
+                out.append(Text("", "label", size["heading"], markup=rich(fonts, parts, "label"), leading=1.15,
+                                space_before=0.35 if out else 0, space_after=0.1).flowable(fonts, words))
+                for contact in contacts:
+                    out += _contact(fonts, words, number, contact, size, with_note=with_note and notes)
+            if n < len(ringable):
+                out.append(Text(_("More numbers in the plan."), "label", size["text"], bold=True,
+                                leading=1.12, space_before=0.35).flowable(fonts, words))
+            out.append(_leader_row(fonts, words, number, _("Leader") + ": " + kit.leader_name, kit.leader_phone,
+                                   size))
+            return out
+        return calls
+
+    # every contact with its condition; else as many as fit, without the conditions only where
+    # that shows more numbers
+    shown, notes = len(ringable), True
+    if not _fits(calls_with(shown, True), calls_w, room):
+        with_notes = _most_that_fit(lambda n: _fits(calls_with(n, True), calls_w, room), len(ringable) - 1)
+        without = _most_that_fit(lambda n: _fits(calls_with(n, False), calls_w, room), len(ringable))
+        shown, notes = (without, False) if without > with_notes else (with_notes, True)
+    calls_flow, _scale = fit(calls_with(shown, notes), calls_w, room, what="front of the card")
+    left_out = []
+    if not notes and any(ct.call_when and ct.available != "working-hours" for ct in ringable[:shown]):
+        left_out.append("leaves out the contacts' call_when conditions, to make room")
+    if shown < len(ringable):
+        left_out.append(f"shows {shown} of the {len(ringable)} contacts with a number; not shown: "
+                        f"{', '.join(ct.name for ct in ringable[shown:])}")
 
     def draw(c: Canvas) -> None:
         c.setFillColor(HexColor(layout.colours.band))
         c.rect(p, CARD_HEIGHT - p - band_h, inner_w, band_h, stroke=0, fill=1)
         draw_stack(c, title, p + pad, CARD_HEIGHT - p - pad, inner_w - 2 * pad)
         draw_stack(c, calls_flow, p, body_top, calls_w)
-        draw_qr(c, kit.fallback_url, CARD_WIDTH - p - qr, body_bottom, qr)
+        if url:
+            draw_qr(c, kit.fallback_url, CARD_WIDTH - p - qr, body_bottom, qr)
+            url.draw(c, CARD_WIDTH - p, p, ink)
+    return draw, left_out
+
+
+class _CardUrl:
+    """The fallback address along the bottom of the front, right-aligned under the QR code:
+    "Nexus in the browser: address" on one line, or the address alone on one or two lines."""
+
+    def __init__(self, lines: list[str], label: str | None, size: float, fonts: FontSet):
+        self.lines, self.label, self.size, self.fonts = lines, label, size, fonts
+        self.height = len(lines) * size * 1.2
+
+    def draw(self, c: Canvas, right: float, bottom: float, ink: str) -> None:
         c.setFillColor(HexColor(ink))
-        baseline = p + url_size * 0.25
-        c.setFont(fonts.bold, url_size)
-        c.drawRightString(CARD_WIDTH - p, baseline, url)
-        if show_label:
-            c.setFont(fonts.regular, url_size)
-            c.drawRightString(CARD_WIDTH - p - stringWidth(url, fonts.bold, url_size), baseline, label)
-    return draw
+        for i, line in enumerate(reversed(self.lines)):
+            baseline = bottom + self.size * 0.25 + i * self.size * 1.2
+            c.setFont(self.fonts.bold, self.size)
+            c.drawRightString(right, baseline, line)
+            if self.label and i == len(self.lines) - 1:
+                c.setFont(self.fonts.regular, self.size)
+                c.drawRightString(right - stringWidth(line, self.fonts.bold, self.size), baseline, self.label)
+
+
+def _card_url(kit: Kit, fonts: FontSet, text: Size, width: float) -> _CardUrl:
+    url = checked(kit.fallback_url, fonts.bold, "plan.fallback.url")
+    label = checked(_label(kit), fonts.regular, "label")
+    sizes = [text.max - 0.25 * i for i in range(int((text.max - text.min) / 0.25) + 1)]
+    for size in sizes:  # the label and the address on one line, as large as that fits
+        if _width(label, url, fonts, size) <= width:
+            return _CardUrl([url], label, size, fonts)
+    for size in sizes:  # the address alone, on one line, then on two
+        if stringWidth(url, fonts.bold, size) <= width:
+            return _CardUrl([url], None, size, fonts)
+    for size in sizes:
+        lines = break_address(url, fonts.bold, size, width)
+        if len(lines) <= 2 and all(stringWidth(line, fonts.bold, size) <= width for line in lines):
+            return _CardUrl(lines, None, size, fonts)
+    most = int(2 * width / stringWidth("m", fonts.bold, text.min) * 1.6)
+    raise RenderError(f"the fallback URL ({len(url)} characters) needs more than two lines on the card at "
+                      f"{text.min:g}pt; a card holds about {most} characters (a short link from the supplier helps)",
+                      field="plan.fallback.url")
+
+
+def _label(kit: Kit) -> str:
+    return kit._("{system} in the browser").format(system=kit.system) + ": "
+
+
+def _title_size(kit: Kit, fonts: FontSet, rng: Size, width: float) -> tuple[float, int]:
+    """The largest size at which the card's title takes the fewest lines it can (at most
+    TITLE_LINES)."""
+    def lines(size: float) -> int:
+        para = Text(kit.short_title, "plan.short_title", Size(size, size), bold=True, leading=1.2).flowable(fonts, 1)
+        para.wrap(width, 10_000)
+        return 99 if para.nk_overflow > 0.01 else len(para.blPara.lines)
+    fewest = lines(rng.min)
+    if fewest > TITLE_LINES:
+        field = "plan.short_title" if kit.short_title != kit.title else "plan.title"
+        chars = len(kit.short_title) * TITLE_LINES // max(fewest, 1)
+        raise RenderError(f"the title takes {'more than ' if fewest == 99 else ''}{min(fewest, 99)} lines on the "
+                          f"card at {rng.min:g}pt where it has {TITLE_LINES}; give the plan a `short_title` of at most "
+                          f"about {chars} characters", field=field)
+    steps = 64
+    best = max((k for k in range(steps + 1) if lines(rng.at(k / steps)) <= fewest), default=0)
+    return rng.at(best / steps), fewest
+
+
+def _most_that_fit(ok, most: int) -> int:
+    """The largest n in 0..most with ok(n) (ok holds up to some n and not after)."""
+    n = most
+    while n > 0 and not ok(n):
+        n -= 1
+    return n
 
 
 def _back(kit: Kit, layout: CardsLayout, fonts: FontSet, size: dict[str, Size]):
@@ -242,35 +345,62 @@ def _back(kit: Kit, layout: CardsLayout, fonts: FontSet, size: dict[str, Size]):
     inner_w = CARD_WIDTH - 2 * p
     ink = layout.colours.ink
 
-    # the foot: whose card this is and which kit it belongs to, on one line
-    version = checked(_("Kit version {version}").format(version=kit.kit_version), fonts.regular, "kit_version")
-    unit = checked(kit.unit_name, fonts.bold, "unit.name")
+    # the foot: whose card this is and which kit it belongs to; room for the widest kit version
     foot_size = size["text"].min
-    if stringWidth(unit, fonts.bold, foot_size) + 3 * mm + stringWidth(version, fonts.regular, foot_size) > inner_w:
-        raise RenderError("the unit's name is too long for one line at the foot of the card", field="unit.name")
-    rule_y = p + foot_size * 1.2 + 0.6 * mm
+    version = checked(_("Kit version {version}").format(version=kit.kit_version), fonts.regular, "kit_version")
+    reserved = stringWidth(_("Kit version {version}").format(version=widest_version(fonts.regular)),
+                           fonts.regular, foot_size)
+    unit = checked(kit.unit_short_name, fonts.bold, "unit.name")
+    name_w = inner_w - reserved - 3 * mm
+    names = simpleSplit(unit, fonts.bold, foot_size, name_w)  # at spaces only, never inside a word
+    if len(names) > FOOT_LINES or any(stringWidth(n, fonts.bold, foot_size) > name_w for n in names):
+        chars = int(len(unit) * FOOT_LINES / max(len(names), FOOT_LINES + 1))
+        raise RenderError(f"the unit's name takes more than {FOOT_LINES} lines at the foot of the card; give the unit "
+                          f"a `short_name` (at most about {chars} characters)", field="unit.name")
+    line_h = foot_size * 1.2
+    rule_y = p + (len(names) - 1) * line_h + foot_size * 1.2 + 0.6 * mm
     foot_h = rule_y - p + 2 * mm  # the rule sits between, clear of descenders above and caps below
+    room = CARD_HEIGHT - 2 * p - foot_h
 
-    def body(scale: float) -> list[Flowable]:
-        text = size["text"]
-        out: list[Flowable] = [Text(_("Do this now"), "label", size["heading"], bold=True,
-                                    space_after=0.2).flowable(fonts, scale)]
-        for i, step in enumerate(kit.steps):
-            out.append(Text(step, f"plan.steps[{i}]", text, bullet=f"{i + 1}.", indent=1.5, leading=1.13,
-                            space_after=0.2).flowable(fonts, scale))
-        if kit.mobile:
-            markup = rich(fonts, [(_("If the network is down") + ": ", True), (kit.mobile, False)],
-                          "plan.fallback.mobile")
-            out.append(Text(kit.mobile, "plan.fallback.mobile", text, markup=markup, leading=1.13,
-                            space_before=0.35).flowable(fonts, scale))
-        if kit.reset_url:
-            markup = rich(fonts, [(_("Forgotten password") + ": ", True), (unbroken(kit.reset_url), False)],
-                          "plan.password_reset.url")
-            out.append(Text(kit.reset_url, "plan.password_reset.url", text, markup=markup, leading=1.13,
-                            space_before=0.35).flowable(fonts, scale))
-        return out
+    def body_with(steps: int, dropped: tuple[str, ...]):
+        def body(scale: float) -> list[Flowable]:
+            text = size["text"]
+            out: list[Flowable] = [Text(_("Do this now"), "label", size["heading"], bold=True,
+                                        space_after=0.2).flowable(fonts, scale)]
+            for i, step in enumerate(kit.steps[:steps]):
+                out.append(Text(step, f"plan.steps[{i}]", text, bullet=f"{i + 1}.", indent=1.5, leading=1.13,
+                                space_after=0.2).flowable(fonts, scale))
+            if kit.mobile and "mobile" not in dropped:
+                markup = rich(fonts, [(_("If the network is down") + ": ", True), (kit.mobile, False)],
+                              "plan.fallback.mobile")
+                out.append(Text(kit.mobile, "plan.fallback.mobile", text, markup=markup, leading=1.13,
+                                space_before=0.35).flowable(fonts, scale))
+            if kit.reset_url and "reset" not in dropped:
+                markup = rich(fonts, [(_("Forgotten password") + ": ", True), (unbroken(kit.reset_url), False)],
+                              "plan.password_reset.url")
+                out.append(Text(kit.reset_url, "plan.password_reset.url", text, markup=markup, leading=1.13,
+                                space_before=0.35).flowable(fonts, scale))
+            if steps < len(kit.steps) or any(_present(kit, d) for d in dropped):
+                out.append(Text(_("More in the plan."), "label", text, bold=True, leading=1.13,
+                                space_before=0.35).flowable(fonts, scale))
+            return out
+        return body
 
-    flow, _scale = fit(body, inner_w, CARD_HEIGHT - 2 * p - foot_h, what="back of the card")
+    steps, dropped = len(kit.steps), ()
+    for n in range(len(BACK_DROPPABLE) + 1):
+        dropped = BACK_DROPPABLE[:n]
+        if _fits(body_with(steps, dropped), inner_w, room):
+            break
+    else:
+        steps = _most_that_fit(lambda k: _fits(body_with(k, dropped), inner_w, room), len(kit.steps) - 1)
+        if steps == 0:
+            steps = len(kit.steps)  # not even one step: let `fit` name the field that does not fit
+    flow, _scale = fit(body_with(steps, dropped), inner_w, room, what="back of the card")
+    named = {"reset": "the forgotten-password route", "mobile": "what to do when the network is down"}
+    left = [named[d] for d in dropped if _present(kit, d)]
+    left_out = [f"leaves out, to make room: {', '.join(left)}"] if left else []
+    if steps < len(kit.steps):
+        left_out.append(f"shows {steps} of the plan's {len(kit.steps)} steps")
 
     def draw(c: Canvas) -> None:
         draw_stack(c, flow, p, CARD_HEIGHT - p, inner_w)
@@ -279,10 +409,15 @@ def _back(kit: Kit, layout: CardsLayout, fonts: FontSet, size: dict[str, Size]):
         c.line(p, rule_y, CARD_WIDTH - p, rule_y)
         c.setFillColor(HexColor(ink))
         c.setFont(fonts.bold, foot_size)
-        c.drawString(p, p + foot_size * 0.25, unit)
+        for i, name in enumerate(reversed(names)):
+            c.drawString(p, p + foot_size * 0.25 + i * line_h, name)
         c.setFont(fonts.regular, foot_size)
         c.drawRightString(CARD_WIDTH - p, p + foot_size * 0.25, version)
-    return draw
+    return draw, left_out
+
+
+def _present(kit: Kit, key: str) -> bool:
+    return bool(kit.reset_url if key == "reset" else kit.mobile)
 
 
 def _width(label: str, url: str, fonts: FontSet, size: float) -> float:

@@ -15,13 +15,15 @@ from xml.sax.saxutils import escape, quoteattr
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, ListFlowable, ListItem, PageTemplate,
                                 Paragraph, Table, TableStyle)
 
 from ..layout.plan import PlanLayout
 from ..resolve import Kit
-from .base import FontSet, paragraph, checked, unbroken, watermark
+from .base import Drawn, FontSet, checked, paragraph, unbroken, watermark, widest_version
 
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -76,7 +78,7 @@ class _Doc(BaseDocTemplate):
             self.canv.addOutlineEntry(title, key, level=0, closed=False)
 
 
-def render_plan(kit: Kit, layout: PlanLayout, fonts: FontSet) -> bytes:
+def render_plan(kit: Kit, layout: PlanLayout, fonts: FontSet) -> Drawn:
     _ = kit._
     st = _Styles(fonts, layout)
     W, H = layout.page.points
@@ -182,17 +184,25 @@ def render_plan(kit: Kit, layout: PlanLayout, fonts: FontSet) -> bytes:
     story.append(KeepTogether([facts_table]))
 
     buf = io.BytesIO()
-    footer_text = f"{kit.title} · {kit.unit_name} · {_('Kit version')} {kit.kit_version}"
-    checked(footer_text, fonts.regular, "footer")
+    footer_text = checked(f"{kit.short_title} · {kit.unit_short_name} · {_('Kit version')} {kit.kit_version}",
+                          fonts.regular, "footer")
+    # the title, the unit and the kit version beside "page x of y", on as many lines as they need
+    # (measured with the widest kit version and page count, so the pages break the same every build)
+    size = layout.sizes.small
+    widest_page = _("Page {page} of {pages}").format(page="888", pages="888")
+    room = W - 2 * m - stringWidth(widest_page, fonts.regular, size) - 6 * mm
+    measured = footer_text.replace(kit.kit_version, widest_version(fonts.regular))
+    footer_lines = len(simpleSplit(measured, fonts.regular, size, room))
+    footer_h = size * (1.25 * footer_lines + 1.2)
 
-    doc = _Doc(buf, pagesize=(W, H), leftMargin=m, rightMargin=m, topMargin=m, bottomMargin=m + 8 * mm,
+    doc = _Doc(buf, pagesize=(W, H), leftMargin=m, rightMargin=m, topMargin=m, bottomMargin=m + footer_h,
                title=f"{kit.title} – {kit.unit_name}", author=kit.organisation, subject=_("Emergency plan"),
                creator="nødkit", invariant=1, lang=kit.lang)
-    frame = Frame(m, m + 8 * mm, W - 2 * m, H - 2 * m - 8 * mm, id="body", leftPadding=0, rightPadding=0,
+    frame = Frame(m, m + footer_h, W - 2 * m, H - 2 * m - footer_h, id="body", leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=_numbered_canvas(fonts, kit, layout, footer_text))
-    return buf.getvalue()
+    doc.build(story, canvasmaker=_numbered_canvas(fonts, kit, layout, footer_text, room))
+    return Drawn(buf.getvalue())
 
 
 def _bullets(items, st: _Styles, fonts: FontSet) -> ListFlowable:
@@ -200,7 +210,7 @@ def _bullets(items, st: _Styles, fonts: FontSet) -> ListFlowable:
                         bulletFontName=fonts.regular, bulletFontSize=st.body.fontSize, leftIndent=14)
 
 
-def _numbered_canvas(fonts: FontSet, kit: Kit, layout: PlanLayout, footer_text: str):
+def _numbered_canvas(fonts: FontSet, kit: Kit, layout: PlanLayout, footer_text: str, room: float):
     """A canvas class that writes "page x of y" once the page count is known."""
 
     class Numbered(Canvas):
@@ -233,10 +243,13 @@ def _numbered_canvas(fonts: FontSet, kit: Kit, layout: PlanLayout, footer_text: 
             self.setFont(fonts.regular, size)
             self.setFillColor(HexColor("#000000"))
             self.setLineWidth(0.5)
-            self.line(m, m + size * 1.8, w - m, m + size * 1.8)
-            self.drawString(m, m, footer_text)
-            page = kit._("Page {page} of {pages}").format(page=number, pages=total)
-            self.drawRightString(w - m, m, checked(page, fonts.regular, "footer"))
+            page = checked(kit._("Page {page} of {pages}").format(page=number, pages=total), fonts.regular, "footer")
+            lines = simpleSplit(footer_text, fonts.regular, size, room)
+            rule = m + size * (0.55 + 1.25 * len(lines))
+            self.line(m, rule, w - m, rule)
+            for i, line in enumerate(reversed(lines)):
+                self.drawString(m, m + i * size * 1.25, line)
+            self.drawRightString(w - m, m, page)
             if kit.example:
                 watermark(self, kit._("EXAMPLE – not for use"), fonts, layout.page.points, "#9A9A9A")
             self.restoreState()

@@ -1,229 +1,649 @@
 """The wall poster (A3 and A4 portrait): what to do and whom to call, readable at two metres.
 
 Page anatomy, top to bottom:
-  band     – title and one line on the situation, white on black
-  middle   – left: numbered steps, the fallback routes, planned downtime
-             right: "call now" boxes: working hours | evenings, nights, weekends, holidays | as needed
-  bottom   – left: the unit's own block (leader, unit phone, neighbours); right: QR + URL
-  footer   – approval, last update, editor, kit version, printed date
+  band    – the plan's title (up to `title_lines` lines) and the summary, white on black;
+            as tall as they need
+  middle  – two columns of blocks: left the numbered steps, right "call now" (a box per
+            availability); the fallback routes, planned downtime and the last call boxes go
+            to whichever column has room
+  bottom  – the unit's own block (leader, unit phone, neighbour units) and, beside it, the QR
+            code with the address under it; the code grows into free room
+  footer  – approval, last update, editor, kit version, printed date
 
-Each region shrinks its text within the layout's size ranges to fit; a region that does
-not fit at the smallest sizes fails the build naming the field.
+How the regions share the page (`_Poster.solve`): every text has a size range. The poster
+looks for the largest common scale (0 = every text at its smallest size, 1 = at its largest)
+at which everything fits, in the arrangement of movable blocks that allows the largest; then
+each column grows back towards its largest sizes within its height, and the QR code takes
+what room is left. When not even the smallest sizes hold every contact (or neighbour unit),
+the poster shows as many as fit, in the plan's order, and one line saying that the others
+are in the plan in the binder; the notes it returns name them. Beyond that the build fails,
+naming the region that overflows, what it holds, by how much, and what to do.
+
+Whether a text fits never depends on what changes from build to build: the kit version and
+the dates are measured at the widest value they can take (`worst`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Callable
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from ..errors import RenderError
 from ..layout.poster import PosterLayout
 from ..resolve import ContactView, Kit
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from .base import (OVERFLOW, STEPS, Boxed, Drawn, FontSet, Grid, NumberRow, Size, Text, break_address, checked, draw_qr,
+                   draw_stack, new_canvas, stack_height, unbroken, watermark, widest, widest_version)
 
-from .base import Boxed, FontSet, NumberRow, Size, Text, checked, draw_qr, draw_stack, fit, new_canvas, unbroken, watermark
+BLOCK_GAP = 0.5  # × gap between the blocks of a column
+CAPTION_SHARE = 0.55  # the QR code's column may be this wide (of the width) for a long address
+URL_LINES = 3  # the most lines the address under the QR code may take
+KEEP_NEIGHBOURS = 2  # when not all fit: the first two neighbour units stay, then contacts come first
+SPLITS = (0.0, 0.08, -0.08)  # the left column may be this much wider or narrower (of the width) than the layout's
+# What the poster leaves out, in this order, before it leaves out a contact, when not everything
+# fits at the smallest sizes (the plan in the binder has it all): the dates of planned downtime
+# (its note stays), the forgotten-password route, how to use the fallback address (its QR code
+# and address stay), what to do when the network is down.
+DROPPABLE = ("dates", "reset", "how", "mobile")
 
 
-def render_poster(kit: Kit, layout: PosterLayout, fonts: FontSet) -> bytes:
-    _ = kit._
-    W, H = layout.page.points
-    m, gap = layout.margin, layout.gap
-    s = layout.sizes
-    size = {name: Size(getattr(s, name).max, getattr(s, name).min) for name in type(s).model_fields}
-    ink = layout.colours.ink
-    buf = io.BytesIO()
-    c = new_canvas(buf, (W, H), fonts, title=f"{kit.title} – {kit.unit_name}", author=kit.organisation,
-                   subject=_("Wall poster"), lang=kit.lang)
-    inner_w = W - 2 * m
+@dataclass(frozen=True)
+class _Block:
+    """A group of text that stays together in a column, e.g. the steps or one call box."""
 
-    # --- band ------------------------------------------------------------------------
-    band_top, band_h = H - m, layout.band_height
-    c.setFillColor(HexColor(layout.colours.band))
-    c.rect(m, band_top - band_h, inner_w, band_h, stroke=0, fill=1)
-    pad = band_h * 0.1
-    white = layout.colours.band_text
+    key: str  # what it holds, for the height cache
+    what: str  # for messages: "the steps (5)"
+    field: str  # the field to name when it does not fit
+    # its flowables at a scale (0..1); `worst`: with the widest dates it can print (to measure)
+    make: Callable[[float, bool], list[Flowable]]
 
-    def band(scale):
-        return [Text(kit.title, "plan.title", size["title"], bold=True, colour=white, leading=1.05,
-                     space_after=0.15).flowable(fonts, scale),
-                Text(kit.summary, "plan.summary", size["summary"], colour=white).flowable(fonts, scale)]
-    flow, _scale = fit(band, inner_w - 2 * pad, band_h - 2 * pad, what="title band")
-    draw_stack(c, flow, m + pad, band_top - pad, inner_w - 2 * pad)
 
-    # --- footer ----------------------------------------------------------------------
-    footer_lines = [
-        " · ".join([
-            _("Approved by {who}, {date}").format(who=kit.approved_by, date=kit.approved_on),
-            _("Prepared by {who}").format(who=kit.prepared_by),
-        ]),
-        " · ".join([
-            _("Last updated {date}").format(date=kit.last_updated),
-            _("Responsible editor {name}").format(name=kit.editor),
-            _("Kit version {version}").format(version=kit.kit_version),
-            _("Printed {date}").format(date=kit.as_of_text),
-        ]),
-    ]
+@dataclass(frozen=True)
+class _Shown:
+    """What the poster shows of what the kit holds."""
 
-    def footer(scale):
-        return [Text(line, "plan.revision", size["footer"], colour=ink).flowable(fonts, scale)
-                for line in footer_lines]
-    footer_h = 2 * size["footer"].max * 1.25 + 2
-    flow, _scale = fit(footer, inner_w, footer_h, what="footer")
-    c.setStrokeColor(HexColor(layout.colours.rule))
-    c.setLineWidth(0.8)
-    c.line(m, m + footer_h + 2 * mm, W - m, m + footer_h + 2 * mm)
-    draw_stack(c, flow, m, m + footer_h, inner_w)
+    contacts: int  # the first n of the plan's contacts
+    neighbours: int  # the first n of the unit's neighbour units
+    dropped: tuple[str, ...] = ()  # of DROPPABLE
 
-    # --- bottom row: the unit's own block (left), fallback routes and QR (right) -----------
-    left_w = inner_w * layout.steps_width - gap / 2
-    right_w = inner_w - left_w - gap
-    qr = layout.qr_size
-    bottom_h = layout.bottom_height
-    bottom_y = m + footer_h + 2 * mm + gap
-    bottom_top = bottom_y + bottom_h
 
-    def unit_block(scale):
-        body, num = size["body"], size["number"]
-        unit: list[Flowable] = [
-            Text(kit.unit_address, "unit.address", body, space_after=0.3).flowable(fonts, scale),
-            _labelled_number(fonts, scale, _("Leader") + ": " + kit.leader_name, kit.leader_phone,
-                             "unit.leader", body, num),
-            _labelled_number(fonts, scale, _("Unit phone"), kit.unit_phone, "unit.phone", body, num),
-        ]
-        if kit.neighbours:
-            unit.append(Text(_("Neighbour units – call to hear if they are hit too"), "unit.neighbours",
-                             body, bold=True, space_before=0.4).flowable(fonts, scale))
-            unit += [_labelled_number(fonts, scale, n.name, n.phone, "unit.neighbours", body, num)
-                     for n in kit.neighbours]
-        head = Text(kit.unit_name, "unit.name", size["contact"], bold=True, colour=white).flowable(fonts, scale)
-        return [Boxed(head, unit, padding=2.5 * mm, border=1.5)]
-    flow, _scale = fit(unit_block, left_w, bottom_h, what="unit block")
-    draw_stack(c, flow, m, bottom_top, left_w)
+@dataclass
+class _Solution:
+    scale: int  # the common scale, in steps of 1/STEPS
+    left: tuple[_Block, ...]
+    right: tuple[_Block, ...]
+    left_w: float
+    unit: _Block
+    shown: _Shown
 
-    # the QR at the bottom right, the URL on one line under it and what it is under that
-    browser_label = _("{system} in the browser").format(system=kit.system)
-    body_max, body_min = size["body"].max, size["body"].min
-    url_size = body_max
 
-    def widest(size: float) -> float:
-        return max(stringWidth(kit.fallback_url, fonts.bold, size), stringWidth(browser_label, fonts.regular, size))
-    while url_size > body_min and widest(url_size) > right_w:
-        url_size -= 0.5
-    if stringWidth(kit.fallback_url, fonts.bold, url_size) > right_w:
-        raise RenderError("the fallback URL is too long to print on one line under the QR code",
-                          field="plan.fallback.url")
-    if stringWidth(browser_label, fonts.regular, url_size) > right_w:  # it would run off the paper
-        raise RenderError(f"'{browser_label}' is too long to print on one line under the QR code; "
-                          f"shorten the system's name", field="plan.system")
-    caption_h = 2.3 * url_size * 1.2
-    qr_block_top = bottom_y + caption_h + qr
-    centre = W - m - right_w / 2
-    draw_qr(c, kit.fallback_url, centre - qr / 2, bottom_y + caption_h, qr)
-    c.setFillColor(HexColor(ink))
-    c.setFont(fonts.bold, url_size)
-    c.drawCentredString(centre, bottom_y + caption_h - url_size * 1.05,
-                        checked(kit.fallback_url, fonts.bold, "plan.fallback.url"))
-    c.setFont(fonts.regular, url_size)
-    c.drawCentredString(centre, bottom_y + caption_h - url_size * 2.2,
-                        checked(browser_label, fonts.regular, "label"))
+def render_poster(kit: Kit, layout: PosterLayout, fonts: FontSet) -> Drawn:
+    poster = _Poster(kit, layout, fonts)
+    solution = poster.solve()
+    return Drawn(poster.draw(solution), poster.notes(solution))
 
-    # --- middle: the steps (left), whom to call (right) ------------------------------
-    mid_top = band_top - band_h - gap
-    mid_h = mid_top - bottom_top - gap
-    calls_h = mid_top - qr_block_top - gap  # the call column reaches down to the QR
 
-    def steps(scale):
-        out: list[Flowable] = [Text(_("Do this now"), "label", size["heading"], bold=True,
-                                    space_after=0.3).flowable(fonts, scale)]
-        for i, step in enumerate(kit.steps, 1):
-            out.append(Text(step, f"plan.steps[{i - 1}]", size["step"], bullet=f"{i}.", indent=1.5,
-                            space_after=0.5).flowable(fonts, scale))
-        out += [Text(browser_label, "label", size["contact"], bold=True, space_before=0.3).flowable(fonts, scale),
-                Text(kit.fallback_how, "plan.fallback.how", size["body"], space_after=0.3).flowable(fonts, scale)]
-        if kit.mobile:
-            out += [Text(_("If the network is down"), "label", size["contact"], bold=True).flowable(fonts, scale),
-                    Text(kit.mobile, "plan.fallback.mobile", size["body"], space_after=0.3).flowable(fonts, scale)]
-        if kit.reset_url:
-            out += [Text(_("Forgotten password"), "label", size["contact"], bold=True).flowable(fonts, scale),
-                    Text(f"{kit.reset_how} {kit.reset_url}", "plan.password_reset", size["body"]).flowable(fonts, scale)]
-        return out
-    flow, _scale = fit(steps, left_w, mid_h, what="steps column")
-    draw_stack(c, flow, m, mid_top, left_w)
+class _Poster:
+    def __init__(self, kit: Kit, layout: PosterLayout, fonts: FontSet):
+        self.kit, self.layout, self.fonts, self._ = kit, layout, fonts, kit._
+        self.W, self.H = layout.page.points
+        self.m, self.gap = layout.margin, layout.gap
+        self.inner_w = self.W - 2 * self.m
+        self.size = {name: Size(getattr(layout.sizes, name).max, getattr(layout.sizes, name).min)
+                     for name in type(layout.sizes).model_fields}
+        self.white = layout.colours.band_text
+        self.pad = self.gap * 0.65  # inside the title band
+        self.browser = self._("{system} in the browser").format(system=kit.system)
+        self._heights: dict[tuple, float] = {}
+        self.title_max = self._title_size()
+        self.footer_size, self.footer_h = self._footer_size()
 
-    def calls(scale):
-        out: list[Flowable] = [Text(_("Call now"), "label", size["heading"], bold=True,
-                                    space_after=0.3).flowable(fonts, scale)]
+    # --- what the page holds ------------------------------------------------------------
+
+    def _text(self, text: str, field: str, size: str | Size, scale: float, **kw) -> Flowable:
+        """A paragraph of a kind of text (a key of the layout's sizes), or at a size worked out."""
+        return Text(text, field, self.size[size] if isinstance(size, str) else size, **kw).flowable(self.fonts, scale)
+
+    def _band(self, scale: float) -> list[Flowable]:
+        title = Size(self.title_max, self.size["title"].min)
+        return [self._text(self.kit.title, "plan.title", title, scale, bold=True, colour=self.white, leading=1.05,
+                           space_after=0.15),
+                self._text(self.kit.summary, "plan.summary", "summary", scale, colour=self.white)]
+
+    def _steps(self) -> _Block:
+        kit = self.kit
+
+        def make(scale: float, worst: bool) -> list[Flowable]:
+            out = [self._text(self._("Do this now"), "label", "heading", scale, bold=True, space_after=0.3)]
+            for i, step in enumerate(kit.steps):
+                out.append(self._text(step, f"plan.steps[{i}]", "step", scale, bullet=f"{i + 1}.", indent=1.5,
+                                      space_after=0.35))
+            return out
+        longest = max(range(len(kit.steps)), key=lambda i: len(kit.steps[i]))
+        return _Block("steps", f"the steps ({len(kit.steps)})", f"plan.steps[{longest}]", make)
+
+    def _routes(self, dropped: tuple[str, ...]) -> _Block | None:
+        kit, _ = self.kit, self._
+        parts: list[tuple[str, str, str]] = []  # heading, text, field
+        if kit.fallback_how and "how" not in dropped:
+            heading = self.browser if kit.fallback_url else _("If {system} does not open").format(system=kit.system)
+            parts.append((heading, kit.fallback_how, "plan.fallback.how"))
+        if kit.mobile and "mobile" not in dropped:
+            parts.append((_("If the network is down"), kit.mobile, "plan.fallback.mobile"))
+        if kit.reset_url and "reset" not in dropped:
+            parts.append((_("Forgotten password"), f"{kit.reset_how} {kit.reset_url}", "plan.password_reset"))
+        if not parts:
+            return None
+
+        def make(scale: float, worst: bool) -> list[Flowable]:
+            out = []
+            for heading, text, field in parts:
+                out.append(self._text(heading, "label", "contact", scale, bold=True))
+                if text:
+                    out.append(self._text(text, field, "body", scale, space_after=0.3))
+            return out
+        field = max(parts, key=lambda p: len(p[1]))[2]
+        return _Block(f"routes:{','.join(dropped)}", "the fallback routes", field, make)
+
+    def _downtime(self, dropped: tuple[str, ...]) -> _Block | None:
+        kit, _ = self.kit, self._
+        if not kit.maintenance_note:
+            return None
+
+        def make(scale: float, worst: bool) -> list[Flowable]:
+            out = [self._text(_("Planned downtime"), "label", "contact", scale, bold=True),
+                   self._text(kit.maintenance_note, "plan.maintenance.note", "body", scale)]
+            if kit.maintenance_days and "dates" not in dropped:
+                out.append(self._text(_("Next dates: {dates}").format(dates=self._dates(worst)), "plan.maintenance",
+                                      "body", scale))
+            return out
+        return _Block(f"downtime:{'dates' in dropped}", "planned downtime", "plan.maintenance.note", make)
+
+    def _dates(self, worst: bool) -> str:
+        words = self.kit.words
+        if not worst:
+            return ", ".join(unbroken(words.date_short_weekday(d)) for d in self.kit.maintenance_days)
+        # the widest date of the coming years, as many times as dates are shown
+        year = self.kit.as_of.year
+        days = tuple(unbroken(words.date_short_weekday(dt.date(year, 1, 1) + dt.timedelta(n))) for n in range(731))
+        return ", ".join([widest(days, self.fonts.regular)] * len(self.kit.maintenance_days))
+
+    def _boxes(self, shown: tuple[ContactView, ...]) -> list[_Block]:
+        kit, _ = self.kit, self._
         groups = [
-            (_("Working hours"), kit.working_hours, kit.working, None),
-            (_("Evenings, nights, weekends and holidays"), None, kit.outside, kit.outside_hours),
-            (_("At any time"), None, kit.always, None),
-            (_("When needed"), None, kit.as_needed, None),
+            ("working", _("Working hours"), kit.working_hours, "working-hours", None),
+            ("outside", _("Evenings, nights, weekends and holidays"), None, "outside-hours", kit.outside_hours),
+            ("always", _("At any time"), None, "always", None),
+            ("as-needed", _("When needed"), None, "as-needed", None),
         ]
-        for title, hours, contacts, advice in groups:
+        blocks = []
+        for key, title, hours, available, advice in groups:
+            contacts = tuple(c for c in shown if c.available == available)
             if not contacts and not advice:
                 continue
-            heading = title + (f": {hours}" if hours else "")
-            head = Text(heading, "label", size["contact"], bold=True, colour=white).flowable(fonts, scale)
-            body: list[Flowable] = []
-            for contact in contacts:
-                body += _contact(fonts, scale, contact, size, _, show_hours=hours is None)
-            if advice:
-                body.append(Text(advice, "plan.outside_hours", size["body"], space_after=0.4).flowable(fonts, scale))
-                body += _downtime(fonts, scale, kit, size, _)
-            out.append(Boxed(head, body, padding=2.5 * mm, border=1.5, space_after=gap * 0.6))
+            first = not blocks
+
+            def make(scale: float, worst: bool, title=title, hours=hours, contacts=contacts, advice=advice,
+                     first=first) -> list[Flowable]:
+                heading = title + (f": {hours}" if hours else "")
+                head = self._text(heading, "label", "contact", scale, bold=True, colour=self.white)
+                body: list[Flowable] = []
+                for contact in contacts:
+                    body += self._contact(scale, contact, show_hours=hours is None)
+                if advice:
+                    body.append(self._text(advice, "plan.outside_hours", "body", scale, space_after=0.4))
+                box = Boxed(head, body, padding=2.5 * mm, border=1.5)
+                if first:
+                    return [self._text(_("Call now"), "label", "heading", scale, bold=True, space_after=0.3), box]
+                return [box]
+            field = max((f"contacts.{c.id}.call_when" for c in contacts), default="plan.outside_hours",
+                        key=lambda f: len(f))
+            blocks.append(_Block(f"box:{key}:{len(contacts)}:{first}",
+                                 f"the call box “{title}” ({len(contacts)} contacts)",
+                                 field, make))
+        return blocks
+
+    def _contact(self, scale: float, contact: ContactView, *, show_hours: bool) -> list[Flowable]:
+        """The name with the first number beside it (under it where the name needs the width),
+        further numbers under that; then hours, e-mail and when (not) to call."""
+        field = f"contacts.{contact.id}"
+        name = self._text(contact.name, f"{field}.name", "contact", scale, bold=True)
+        if not contact.phones:
+            out = [name]
+        else:
+            number = self.size["number"].at(scale)
+            out = [NumberRow(name, checked(unbroken(contact.phones[0]), self.fonts.bold, f"{field}.phones"),
+                             self.fonts.bold, number, f"{field}.phones", stacked_left=True)]
+        for extra in contact.phones[1:]:
+            out.append(self._text(unbroken(extra), f"{field}.phones", "number", scale, bold=True, leading=1.1))
+        details = [d for d in ((contact.hours if show_hours else None), contact.email) if d]
+        if details:
+            out.append(self._text(" · ".join(details), f"{field}.hours", "body", scale))
+        if contact.call_when:
+            out.append(self._text(contact.call_when, f"{field}.call_when", "body", scale))
+        if contact.not_when:
+            out.append(self._text(self._("Do not call: {text}").format(text=contact.not_when), f"{field}.not_when",
+                                  "body", scale))
+        if contact.does_not:
+            out.append(self._text(contact.does_not, f"{field}.does_not", "body", scale))
+        out[-1].spaceAfter = self.size["body"].at(scale) * 0.6
         return out
-    flow, _scale = fit(calls, right_w, calls_h, what="call column")
-    draw_stack(c, flow, W - m - right_w, mid_top, right_w)
 
-    if kit.example:
-        watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), layout.colours.watermark)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    def _more(self, shown: _Shown) -> _Block | None:
+        """The one line that says what else is in the plan in the binder, or None."""
+        _ = self._
+        items = [_("more numbers")] if shown.contacts < len(self.kit.contacts) else []
+        items += [self._dropped_item(d) for d in shown.dropped if self._dropped_item(d)]
+        if not items:
+            return None
+        text = _("More in the plan in the binder: {items}.").format(items=", ".join(items))
+        return _Block(f"more:{text}", text, "label",
+                      lambda scale, worst: [self._text(text, "label", "body", scale, bold=True)])
+
+    def _unit(self, neighbours: int) -> _Block:
+        kit, _ = self.kit, self._
+        shown = kit.neighbours[:neighbours]
+
+        def make(scale: float, worst: bool) -> list[Flowable]:
+            cells = [self._labelled(_("Leader") + ": " + kit.leader_name, kit.leader_phone, "unit.leader", scale),
+                     self._labelled(_("Unit phone"), kit.unit_phone, "unit.phone", scale)]
+            body: list[Flowable] = [self._text(kit.unit_address, "unit.address", "body", scale, space_after=0.3),
+                                    Grid(cells, gap=4 * mm)]
+            if kit.neighbours:
+                body.append(self._text(_("Neighbour units – call to hear if they are hit too"), "unit.neighbours",
+                                       "body", scale, bold=True, space_before=0.4))
+                body.append(Grid([self._labelled(n.short_name, n.phone, "unit.neighbours", scale) for n in shown],
+                                 gap=4 * mm))
+                if len(shown) < len(kit.neighbours):
+                    body.append(self._text(_("More neighbour units are in the plan in the binder."),
+                                           "label", "body", scale))
+            head = self._text(kit.unit_name, "unit.name", "contact", scale, bold=True, colour=self.white)
+            return [Boxed(head, body, padding=2.5 * mm, border=1.5)]
+        what = f"the unit's block: address, leader, unit phone, {len(shown)} neighbour units"
+        return _Block(f"unit:{neighbours}", what, "unit.address", make)
+
+    def _labelled(self, label: str, number: str, field: str, scale: float) -> NumberRow:
+        """'Label .......... 33 12 34 56': the number big, bold and never broken."""
+        body = self.size["body"]
+        para = Text(label, field, body).flowable(self.fonts, scale)
+        return NumberRow(para, checked(unbroken(number), self.fonts.bold, field), self.fonts.bold,
+                         self.size["number"].at(scale), field, space_after=body.at(scale) * 0.25, stacked_left=True)
+
+    # --- sizes of the fixed parts ---------------------------------------------------------
+
+    def _title_size(self) -> float:
+        """The largest title size at which the title takes the fewest lines it can (at most
+        `title_lines`): a short title stays big, a long one wraps before it shrinks far."""
+        rng, width = self.size["title"], self.inner_w - 2 * self.pad
+        best = _fewest_lines(lambda size: [self._text(self.kit.title, "plan.title", Size(size, size), 1.0, bold=True,
+                                                      leading=1.05)], width, rng)
+        if best is None:
+            raise RenderError(_too_wide(self.kit.title, self.fonts.bold, rng.min, width,
+                                        "the title band"), field="plan.title")
+        size, lines = best
+        if lines > self.layout.title_lines:
+            chars = len(self.kit.title) * self.layout.title_lines // lines
+            raise RenderError(f"the title takes {lines} lines at the smallest size ({rng.min:g}pt) where the band "
+                              f"holds {self.layout.title_lines}; shorten it to about {chars} characters",
+                              field="plan.title")
+        return size
+
+    def _footer_lines(self, worst: bool) -> list[str]:
+        kit, _ = self.kit, self._
+        version = widest_version(self.fonts.regular) if worst else kit.kit_version
+        printed = self._widest_long_date() if worst else kit.as_of_text
+        return [
+            " · ".join([_("Approved by {who}, {date}").format(who=kit.approved_by, date=kit.approved_on),
+                        _("Prepared by {who}").format(who=kit.prepared_by)]),
+            " · ".join([_("Last updated {date}").format(date=kit.last_updated),
+                        _("Responsible editor {name}").format(name=kit.editor),
+                        _("Kit version {version}").format(version=version),
+                        _("Printed {date}").format(date=printed)]),
+        ]
+
+    def _widest_long_date(self) -> str:
+        year = self.kit.as_of.year
+        days = tuple(self.kit.words.date_long(dt.date(year, 1, 1) + dt.timedelta(n)) for n in range(731))
+        return widest(days, self.fonts.regular)
+
+    def _footer(self, size: float, worst: bool) -> list[Flowable]:
+        return [self._text(line, "plan.revision", Size(size, size), 1.0, colour=self.layout.colours.ink)
+                for line in self._footer_lines(worst)]
+
+    def _footer_size(self) -> tuple[float, float]:
+        rng = self.size["footer"]
+        best = _fewest_lines(lambda size: self._footer(size, True), self.inner_w, rng)
+        size = best[0] if best else rng.min
+        return size, stack_height(self._footer(size, True), self.inner_w)
+
+    # --- the QR code and its caption --------------------------------------------------------
+
+    def _caption(self, scale: float) -> tuple[float, float, list[str], float] | None:
+        """(column width, caption height, address lines, size) under the QR code at this scale, or
+        None where it does not fit: the address on one line if it fits at some size of the range
+        (an address is read and typed whole), else broken at '/' and '.' into at most URL_LINES
+        lines; "<system> in the browser" under it."""
+        url = self.kit.fallback_url
+        rng = self.size["body"]
+        size = rng.at(scale)
+        qr = self.layout.qr_size
+        cap = max(qr, self.inner_w * CAPTION_SHARE)
+        one_line = next((s for s in (size - 0.5 * i for i in range(int((size - rng.min) / 0.5) + 1))
+                         if stringWidth(url, self.fonts.bold, s) <= cap), None)
+        if one_line is not None:
+            size, lines = one_line, [url]
+        else:
+            lines = break_address(url, self.fonts.bold, size, cap)
+        widths = [stringWidth(line, self.fonts.bold, size) for line in lines]
+        if len(lines) > URL_LINES or max(widths) > cap:
+            return None
+        label_w = stringWidth(self.browser, self.fonts.regular, size)
+        width = max(qr, *widths, min(label_w, cap))
+        label = self._text(self.browser, "label", Size(size, size), 1.0)
+        label_h = label.wrap(width, 10_000)[1]
+        if label.nk_overflow > OVERFLOW:
+            return None
+        return width, len(lines) * size * 1.2 + label_h, lines, size
+
+    # --- fitting ----------------------------------------------------------------------------
+
+    def _height(self, block: _Block, k: int, width: float) -> float:
+        key = (block.key, k, round(width, 3))
+        if key not in self._heights:
+            self._heights[key] = stack_height(block.make(k / STEPS, True), width)
+        return self._heights[key]
+
+    def _column(self, blocks: tuple[_Block, ...], k: int, width: float) -> float:
+        if not blocks:
+            return 0.0
+        return sum(self._height(b, k, width) for b in blocks) + BLOCK_GAP * self.gap * (len(blocks) - 1)
+
+    def _band_h(self, k: int) -> float:
+        key = ("band", k)
+        if key not in self._heights:
+            self._heights[key] = stack_height(self._band(k / STEPS), self.inner_w - 2 * self.pad) + 2 * self.pad
+        return self._heights[key]
+
+    def _bottom(self, unit: _Block, k: int, grow: float = 0.0) -> tuple[float, float, float]:
+        """(height of the bottom row, width of the unit's block, side of the QR code); `grow`
+        is extra height the QR code may take (the page's slack)."""
+        if not self.kit.fallback_url:
+            return self._height(unit, k, self.inner_w), self.inner_w, 0.0
+        caption = self._caption(k / STEPS)
+        if caption is None:
+            return math.inf, self.inner_w, 0.0
+        col_w, caption_h, _lines, _size = caption
+        unit_w = self.inner_w - self.gap - col_w
+        unit_h = self._height(unit, k, unit_w)
+        qr_min, qr_max = self.layout.qr_size, min(self.layout.qr_max, col_w)
+        height = max(unit_h, qr_min + caption_h)
+        qr = min(qr_max, max(qr_min, height + grow - caption_h))
+        return max(height, qr + caption_h), unit_w, qr
+
+    def _room(self, unit: _Block, k: int) -> float:
+        """Height left for the two columns at scale k."""
+        rule = self.footer_h + 2 * mm
+        return self.H - 2 * self.m - self._band_h(k) - self._bottom(unit, k)[0] - rule - 3 * self.gap
+
+    def _split(self, share: float) -> tuple[float, float]:
+        """(left, right) column widths for a share of the width."""
+        share = min(0.7, max(0.3, share))
+        left = self.inner_w * share - self.gap / 2
+        return left, self.inner_w - left - self.gap
+
+    def _arrangements(self, shown: _Shown):
+        """(left, right, left width): where the movable blocks may go and how wide the columns
+        are, the layout's own first (the fallback routes under the steps, planned downtime under
+        the call boxes, the layout's `steps_width`)."""
+        steps = self._steps()
+        boxes = self._boxes(self.kit.contacts[:shown.contacts])
+        more = self._more(shown)
+        movable = [b for b in (self._routes(shown.dropped), self._downtime(shown.dropped)) if b is not None]
+        choices = [("L", "R") if b.key.startswith("routes") else ("R", "L") for b in movable]
+        for split in SPLITS:
+            left_w, _right_w = self._split(self.layout.steps_width + split)
+            for moved in range(len(boxes)):  # the last call boxes may go left; the first stays right
+                for sides in itertools.product(*choices):
+                    stay, go = boxes[:len(boxes) - moved], boxes[len(boxes) - moved:]
+                    left = [steps] + [b for b, side in zip(movable, sides) if side == "L"] + go
+                    right = stay + [b for b, side in zip(movable, sides) if side == "R"]
+                    if more is not None:
+                        (left if moved else right).append(more)
+                    yield tuple(left), tuple(right), left_w
+
+    def _best(self, shown: _Shown) -> _Solution | None:
+        """The arrangement that fits at the largest common scale, or None if none fits at 0."""
+        unit = self._unit(shown.neighbours)
+        best: _Solution | None = None
+        for left, right, left_w in self._arrangements(shown):
+            right_w = self.inner_w - left_w - self.gap
+
+            def fits(k: int) -> bool:
+                room = self._room(unit, k)
+                return max(self._column(left, k, left_w), self._column(right, k, right_w)) <= room
+            if best is not None and (best.scale == STEPS or not fits(best.scale + 1)):
+                continue  # cannot do better than the best so far
+            if not fits(0):
+                continue
+            lo, hi = 0, STEPS + 1  # fits at lo; not at hi (or hi beyond the range)
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+            if best is None or lo > best.scale:
+                best = _Solution(lo, left, right, left_w, unit, shown)
+        return best
+
+    def solve(self) -> _Solution:
+        """Everything, if it fits at the smallest sizes. Else, in this order until it fits: without
+        the dates of planned downtime, without the password route (DROPPABLE); then the first
+        contacts that fit (with the first two neighbour units), then as many more neighbour
+        units as fit."""
+        n_contacts, n_neighbours = len(self.kit.contacts), len(self.kit.neighbours)
+        for n in range(len(DROPPABLE) + 1):
+            found = self._best(_Shown(n_contacts, n_neighbours, DROPPABLE[:n]))
+            if found is not None:
+                return found
+        keep = min(KEEP_NEIGHBOURS, n_neighbours)
+        for kept in (keep, 0):
+            contacts = _most(lambda n: self._best(_Shown(n, kept, DROPPABLE)) is not None, 1, n_contacts)
+            if contacts is not None:
+                break
+        else:
+            raise self._overflow()
+        neighbours = _most(lambda n: self._best(_Shown(contacts, n, DROPPABLE)) is not None, kept, n_neighbours)
+        return self._best(_Shown(contacts, neighbours, DROPPABLE))
+
+    def _dropped_item(self, key: str) -> str | None:
+        """How the poster names a DROPPABLE part it left out, or None if the kit has none."""
+        kit, _ = self.kit, self._
+        present = {"dates": kit.maintenance_days, "reset": kit.reset_url, "how": kit.fallback_how,
+                   "mobile": kit.mobile}
+        names = {"dates": _("the dates of planned downtime"), "reset": _("forgotten password"),
+                 "how": self.browser, "mobile": _("if the network is down")}
+        return names[key] if present[key] else None
+
+    def notes(self, solution: _Solution) -> tuple[str, ...]:
+        kit, shown = self.kit, solution.shown
+        out = []
+        if shown.contacts < len(kit.contacts):
+            left_out = kit.contacts[shown.contacts:]
+            out.append(f"shows {shown.contacts} of the plan's {len(kit.contacts)} contacts; not shown: "
+                       f"{', '.join(c.name for c in left_out)}")
+        if shown.neighbours < len(kit.neighbours):
+            left_out = kit.neighbours[shown.neighbours:]
+            out.append(f"shows {shown.neighbours} of the unit's {len(kit.neighbours)} neighbour units; not "
+                       f"shown: {', '.join(n.name for n in left_out)}")
+        left_out = [self._dropped_item(d) for d in shown.dropped if self._dropped_item(d)]
+        if left_out:
+            out.append(f"leaves out, to make room: {', '.join(left_out)}")
+        return tuple(note + " (it points to the plan in the binder, which has them)" for note in out)
+
+    # --- when nothing fits --------------------------------------------------------------
+
+    def _overflow(self) -> RenderError:
+        """Why even one contact at the smallest sizes does not fit: which region, what it holds,
+        by how much, and what to do."""
+        shown = _Shown(1, 0, DROPPABLE)
+        unit = self._unit(0)
+        body = self.size["body"].min
+        if self.kit.fallback_url and self._caption(0) is None:
+            cap = max(self.layout.qr_size, self.inner_w * CAPTION_SHARE)
+            if _too_wide_word(self.browser, self.fonts.regular, body, cap):
+                return RenderError(_too_wide(self.browser, self.fonts.regular, body, cap, "the caption under the QR "
+                                             "code"), field="plan.system")
+            chars = len(self.kit.fallback_url)
+            return RenderError(f"the fallback URL ({chars} characters) needs more than {URL_LINES} lines under the "
+                               f"QR code even at {body:g}pt; shorten it (a short link from the supplier)",
+                               field="plan.fallback.url")
+        if self._band_h(0) == math.inf:
+            return RenderError(_too_wide(self.kit.summary, self.fonts.regular, self.size["summary"].min,
+                                         self.inner_w - 2 * self.pad, "the title band"), field="plan.summary")
+        unit_w = self._bottom(unit, 0)[1]
+        widest_column = self._split(0.7)[0]
+        middle = (self._steps(), self._routes(DROPPABLE), self._downtime(DROPPABLE),
+                  *self._boxes(self.kit.contacts[:1]))
+        for block in (*middle, unit):
+            width = unit_w if block is unit else widest_column
+            if block is not None and self._height(block, 0, width) == math.inf:
+                return RenderError(f"{block.what}: a word is wider than its column even at the smallest size; "
+                                   f"shorten it or break it with a space", field=block.field)
+        room = self._room(unit, 0)
+        best = None
+        for left, right, left_w in self._arrangements(shown):
+            widths = {"left": left_w, "right": self.inner_w - left_w - self.gap}
+            columns = {"left": left, "right": right}
+            side = max(columns, key=lambda c: self._column(columns[c], 0, widths[c]))
+            over = self._column(columns[side], 0, widths[side]) - room
+            if best is None or over < best[0]:
+                best = (over, side, columns[side], widths[side])
+        over, side, blocks, width = best
+        band, bottom = self._band_h(0), self._bottom(unit, 0)[0]
+        lines = math.ceil(over / (body * 1.18))
+        biggest = max(blocks, key=lambda b: self._height(b, 0, width))
+        column = "the left column" if side == "left" else "the right column"
+        advice = {"steps": "shorten the steps or give fewer of them (the plan in the binder keeps its full text)",
+                  "routes": "shorten the fallback texts (fallback.how, fallback.mobile, password_reset.how)",
+                  "downtime": "shorten maintenance.note"}.get(biggest.key.split(":")[0],
+                                                              "shorten call_when, does_not and outside_hours")
+        return RenderError(
+            f"does not fit even at the smallest sizes: {column} ({', '.join(b.what for b in blocks)}) needs "
+            f"{(room + over) / mm:.0f} mm where {max(room, 0) / mm:.0f} mm are left beside the title band "
+            f"({band / mm:.0f} mm) and the bottom row ({bottom / mm:.0f} mm): {over / mm:.0f} mm too much, about "
+            f"{lines} line{'s' if lines != 1 else ''} of {body:g}pt text. The most room goes to {biggest.what}: "
+            f"{advice}; a shorter title or summary also gives room", field=biggest.field)
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def draw(self, solution: _Solution) -> bytes:
+        kit, _ = self.kit, self._
+        W, H, m, gap = self.W, self.H, self.m, self.gap
+        buf = io.BytesIO()
+        c = new_canvas(buf, (W, H), self.fonts, title=f"{kit.title} – {kit.unit_name}", author=kit.organisation,
+                       subject=_("Wall poster"), lang=kit.lang)
+        k = solution.scale
+
+        # band
+        band_h = self._band_h(k)
+        c.setFillColor(HexColor(self.layout.colours.band))
+        c.rect(m, H - m - band_h, self.inner_w, band_h, stroke=0, fill=1)
+        draw_stack(c, self._band(k / STEPS), m + self.pad, H - m - self.pad, self.inner_w - 2 * self.pad)
+
+        # footer
+        footer_top = m + self.footer_h
+        c.setStrokeColor(HexColor(self.layout.colours.rule))
+        c.setLineWidth(0.8)
+        c.line(m, footer_top + 2 * mm, W - m, footer_top + 2 * mm)
+        draw_stack(c, self._footer(self.footer_size, False), m, footer_top, self.inner_w)
+
+        # the columns grow back towards their largest sizes within the room left
+        room = self._room(solution.unit, k)
+        columns = []
+        for blocks, width in ((solution.left, solution.left_w),
+                              (solution.right, self.inner_w - solution.left_w - gap)):
+            grown = _most(lambda n: self._column(blocks, n, width) <= room, k, STEPS) or k
+            columns.append((blocks, width, grown))
+        slack = room - max(self._column(b, n, w) for b, w, n in columns)
+
+        # bottom row: the unit's block and the QR code, which takes the slack it can use
+        bottom_h, unit_w, qr = self._bottom(solution.unit, k, grow=slack)
+        bottom_y = footer_top + 2 * mm + gap
+        unit_k = _most(lambda n: self._height(solution.unit, n, unit_w) <= bottom_h, k, STEPS) or k
+        draw_stack(c, solution.unit.make(unit_k / STEPS, False), m, bottom_y + bottom_h, unit_w)
+        if kit.fallback_url:
+            col_w, caption_h, lines, size = self._caption(k / STEPS)
+            centre = W - m - col_w / 2
+            top = bottom_y + bottom_h
+            draw_qr(c, kit.fallback_url, centre - qr / 2, top - qr, qr)
+            c.setFillColor(HexColor(self.layout.colours.ink))
+            c.setFont(self.fonts.bold, size)
+            for i, line in enumerate(lines):
+                c.drawCentredString(centre, top - qr - size * (1.0 + 1.2 * i),
+                                    checked(line, self.fonts.bold, "plan.fallback.url"))
+            label = self._text(self.browser, "label", Size(size, size), 1.0, colour=self.layout.colours.ink, align=1)
+            draw_stack(c, [label], W - m - col_w, top - qr - len(lines) * size * 1.2, col_w)
+
+        # middle
+        mid_top = H - m - band_h - gap
+        x = m
+        for blocks, width, grown in columns:
+            y = mid_top
+            for block in blocks:
+                y = draw_stack(c, block.make(grown / STEPS, False), x, y, width) - BLOCK_GAP * gap
+            x += width + gap
+
+        if kit.example:
+            watermark(c, _("EXAMPLE – not for use"), self.fonts, (W, H), self.layout.colours.watermark)
+        c.showPage()
+        c.save()
+        return buf.getvalue()
 
 
-def _labelled_number(fonts: FontSet, scale: float, label: str, number: str, field: str,
-                     label_size: Size, number_size: Size) -> NumberRow:
-    """'Label .......... 33 12 34 56': the number big, bold and never broken."""
-    para = Text(label, field, label_size).flowable(fonts, scale)
-    return NumberRow(para, checked(unbroken(number), fonts.bold, field), fonts.bold, number_size.at(scale), field,
-                     space_after=label_size.at(scale) * 0.25)
+# --- helpers ---------------------------------------------------------------------------------
+
+def _most(ok: Callable[[int], bool], low: int, high: int) -> int | None:
+    """The largest n in low..high with ok(n), for an ok that holds up to some n and not after."""
+    if high < low or not ok(low):
+        return None
+    lo, hi = low, high + 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if ok(mid) else (lo, mid)
+    return lo
 
 
-def _contact(fonts: FontSet, scale: float, contact: ContactView, size: dict[str, Size], _, *,
-             show_hours: bool) -> list[Flowable]:
-    field = f"contacts.{contact.id}"
-    out: list[Flowable] = [Text(contact.name, f"{field}.name", size["contact"], bold=True).flowable(fonts, scale)]
-    for number in contact.phones:
-        out.append(Text(unbroken(number), f"{field}.phones", size["number"], bold=True, leading=1.1).flowable(fonts, scale))
-    details = []
-    if contact.hours and show_hours:
-        details.append(contact.hours)
-    if contact.email:
-        details.append(contact.email)
-    if details:
-        out.append(Text(" · ".join(details), f"{field}.hours", size["body"]).flowable(fonts, scale))
-    if contact.call_when:
-        out.append(Text(contact.call_when, f"{field}.call_when", size["body"]).flowable(fonts, scale))
-    if contact.not_when:
-        out.append(Text(_("Do not call: {text}").format(text=contact.not_when), f"{field}.not_when",
-                        size["body"]).flowable(fonts, scale))
-    if contact.does_not:
-        out.append(Text(contact.does_not, f"{field}.does_not", size["body"], bold=False).flowable(fonts, scale))
-    out[-1].spaceAfter = size["body"].at(scale) * 0.6
-    return out
+def _lines(flowables: list[Flowable], width: float) -> float:
+    total = 0
+    for f in flowables:
+        f.wrap(width, 10_000)
+        if getattr(f, "nk_overflow", 0.0) > OVERFLOW:
+            return math.inf
+        total += len(getattr(getattr(f, "blPara", None), "lines", ()) or ())
+    return total
 
 
-def _downtime(fonts: FontSet, scale: float, kit: Kit, size: dict[str, Size], _) -> list[Flowable]:
-    """The planned maintenance window: a night-shift reader learns the outage may be planned."""
-    if not kit.maintenance_note:
-        return []
-    out = [Text(_("Planned downtime"), "label", size["contact"], bold=True).flowable(fonts, scale),
-           Text(kit.maintenance_note, "plan.maintenance.note", size["body"]).flowable(fonts, scale)]
-    if kit.maintenance_days:
-        dates = ", ".join(unbroken(kit.words.date_short_weekday(d)) for d in kit.maintenance_days)
-        out.append(Text(_("Next dates: {dates}").format(dates=dates), "plan.maintenance", size["body"]).flowable(fonts, scale))
-    return out
+def _fewest_lines(make: Callable[[float], list[Flowable]], width: float, rng: Size) -> tuple[float, int] | None:
+    """(size, lines): the largest size on the fit grid at which the texts take the fewest lines
+    they can take in the range; None when a word is too wide even at the smallest size."""
+    least = _lines(make(rng.min), width)
+    if least == math.inf:
+        return None
+    k = _most(lambda n: _lines(make(Size(rng.max, rng.min).at(n / STEPS)), width) <= least, 0, STEPS)
+    return Size(rng.max, rng.min).at(k / STEPS), int(least)
+
+
+def _too_wide(text: str, font: str, size: float, width: float, where: str) -> str:
+    word = max(text.split(), key=lambda w: stringWidth(w, font, size))
+    return (f"the word '{word}' is wider than {where} ({width / mm:.0f} mm) even at {size:g}pt; shorten it or "
+            f"break it with a space or hyphen")
+
+
+def _too_wide_word(text: str, font: str, size: float, width: float) -> bool:
+    return any(stringWidth(word, font, size) > width for word in text.split())

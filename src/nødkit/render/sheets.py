@@ -20,6 +20,7 @@ import re
 
 from reportlab.lib.colors import HexColor, black, white
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -45,7 +46,7 @@ from ..layout.sheets import (
     table_columns,
 )
 from ..resolve import Kit
-from .base import FontSet, checked, draw_qr, new_canvas, watermark
+from .base import Drawn, FontSet, break_address, checked, draw_qr, new_canvas, watermark, widest_version
 
 RULE = 0.6  # row rules: dark enough to guide a pen on a poor printer, thin enough to write over
 FRAME = 1.2
@@ -70,7 +71,7 @@ class _Words:
         return label[self.kit.lang].replace("{system}", self.kit.system)
 
 
-def render_sheet(kit: Kit, layout: SheetLayout, fonts: FontSet) -> bytes:
+def render_sheet(kit: Kit, layout: SheetLayout, fonts: FontSet) -> Drawn:
     _ = kit._
     say = _Words(kit)
     g = geometry(layout)
@@ -91,7 +92,8 @@ def render_sheet(kit: Kit, layout: SheetLayout, fonts: FontSet) -> bytes:
         if item == "page":
             _page_of(c, fonts, _("Page {page} of {pages}"), x, top, w, layout.field_height)
         elif item == "unit":
-            _field(c, fonts, x, top, w, layout.field_height, _("Unit"), field="unit.name", value=kit.unit_name)
+            _field(c, fonts, x, top, w, layout.field_height, _("Unit"), field="unit.name",
+                   value=kit.unit_short_name)
         elif item == "date":
             _field(c, fonts, x, top, w, layout.field_height, _("Date"), field="label")
         elif item == "sheet":
@@ -119,7 +121,7 @@ def render_sheet(kit: Kit, layout: SheetLayout, fonts: FontSet) -> bytes:
         watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
     c.showPage()
     c.save()
-    return buf.getvalue()
+    return Drawn(buf.getvalue())
 
 
 # --- band ------------------------------------------------------------------------------
@@ -196,13 +198,34 @@ def _field(c: Canvas, fonts: FontSet, x: float, top: float, w: float, h: float, 
     _caption(c, fonts, label, x, top, w, "label")
     if value:  # printed, not written: the unit's name
         value = checked(value, fonts.bold, field)
-        size = 12.0
-        while size > MIN_LABEL_PT and stringWidth(value, fonts.bold, size) > w - 2 * PAD:
-            size -= 0.5
-        if stringWidth(value, fonts.bold, size) > w - 2 * PAD:
-            raise RenderError("the unit's name is too long for its box at 8pt", field=field)
+        caption_w = stringWidth(checked(label, fonts.regular, "label"), fonts.regular, FIELD_PT) + 2 * mm
+        first, second, size = _value_lines(value, fonts.bold, w - 2 * PAD, caption_w, field)
         c.setFont(fonts.bold, size)
-        c.drawString(x + PAD, top - h + PAD + 0.5 * mm, value)
+        if second:  # the first part on the caption's line, after the caption
+            c.drawString(x + PAD + caption_w, top - PAD - FIELD_PT * 0.78, first)
+            c.drawString(x + PAD, top - h + PAD + 0.5 * mm, second)
+        else:
+            c.drawString(x + PAD, top - h + PAD + 0.5 * mm, first)
+
+
+def _value_lines(value: str, font: str, width: float, caption_w: float, field: str) -> tuple[str, str, float]:
+    """A printed value in its box: on one line under the caption at 12pt down to 8pt; else in two
+    parts, broken between words, the first after the caption on its line; else an error that
+    says to give a shorter form (the unit's short_name)."""
+    for size in [12.0 - 0.5 * i for i in range(9)]:
+        if stringWidth(value, font, size) <= width:
+            return value, "", size
+    words = value.split()
+    for size in [10.0 - 0.5 * i for i in range(5)]:
+        n = 0
+        while n < len(words) and stringWidth(" ".join(words[:n + 1]), font, size) <= width - caption_w:
+            n += 1
+        rest = " ".join(words[n:])
+        if n and stringWidth(rest, font, size) <= width:
+            return " ".join(words[:n]), rest, size
+    room = int(len(value) * (2 * width - caption_w) / max(stringWidth(value, font, MIN_LABEL_PT), 1))
+    raise RenderError(f"the unit's name does not fit its {width / mm:.0f} mm box on the sheet in two lines at 8pt; "
+                      f"give the unit a `short_name` (at most about {room} characters)", field=field)
 
 
 def _layout_field(c: Canvas, fonts: FontSet, say, spec: SheetField, field: str, x: float, top: float,
@@ -400,26 +423,37 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
     m = layout.margin
     qr = layout.qr_size
     qr_x = g.right - qr
-    module = draw_qr(c, kit.fallback_url, qr_x, m, qr)
-    if module < MIN_QR_MODULE - 1e-6:
-        raise RenderError(f"the fallback URL needs a QR code larger than {qr / mm:.0f} mm for modules of at "
-                          f"least 0.4 mm; raise qr_size in the sheet's layout", field="plan.fallback.url")
-
-    # beside the QR code: what it is for, the address in letters, the kit version
-    cap_x = qr_x - layout.gap - CAPTION_WIDTH
-    lines: list[tuple[str, str, str]] = [
-        (_("For entering afterwards:"), fonts.regular, "label"),
-        (_("{system} in the browser").format(system=kit.system), fonts.bold, "label"),
-    ]
-    lines += [(part, fonts.regular, "plan.fallback.url") for part in _break_url(kit.fallback_url, fonts.regular)]
-    lines.append((_("Kit version {version}").format(version=kit.kit_version), fonts.regular, "label"))
+    version = _("Kit version {version}").format(version=kit.kit_version)
+    # beside the QR code: what it is for, the address in letters, the kit version. Without a
+    # fallback address, only the kit version, bottom right.
+    lines: list[tuple[str, str, str]] = []
+    if kit.fallback_url:
+        module = draw_qr(c, kit.fallback_url, qr_x, m, qr)
+        if module < MIN_QR_MODULE - 1e-6:
+            raise RenderError(f"the fallback URL needs a QR code larger than {qr / mm:.0f} mm for modules of at "
+                              f"least 0.4 mm; raise qr_size in the sheet's layout", field="plan.fallback.url")
+        address = _break_url(checked(kit.fallback_url, fonts.regular, "plan.fallback.url"), fonts.regular)
+        lines = [(_("For entering afterwards:"), fonts.regular, "label"),
+                 (_("{system} in the browser").format(system=kit.system), fonts.bold, "label")]
+        lines += [(part, fonts.regular, "plan.fallback.url") for part in address]
+        cap_x = qr_x - layout.gap - CAPTION_WIDTH
+    else:
+        cap_x = g.right - CAPTION_WIDTH
+    lines.append((version, fonts.regular, "label"))
     step = SMALL_PT * LEADING
-    if len(lines) * step > qr:
-        raise RenderError("the fallback URL is too long to print beside the QR code", field="plan.fallback.url")
-    y = m + qr - SMALL_PT * 0.85
+    room = max(qr, 2 * step) if kit.fallback_url else step
+    if len(lines) * step > room:
+        lines = lines[1:]  # "For entering afterwards:" gives way to a long address
+    if len(lines) * step > room:
+        most = int(len(kit.fallback_url) * (len(address) - (len(lines) * step - room) / step) / len(address))
+        raise RenderError(f"the fallback URL ({len(kit.fallback_url)} characters) is too long to print beside the "
+                          f"QR code of the sheets; at most about {most} characters fit", field="plan.fallback.url")
+    reserved = _("Kit version {version}").format(version=widest_version(fonts.regular))
+    y = m + min(room, len(lines) * step) - SMALL_PT * 0.85
     for text, font, field in lines:
         text = checked(text, font, field)
-        if stringWidth(text, font, SMALL_PT) > CAPTION_WIDTH:
+        measured = reserved if text == version else text
+        if stringWidth(measured, font, SMALL_PT) > CAPTION_WIDTH:
             raise RenderError(f"'{text}' is wider than the {CAPTION_WIDTH / mm:.0f} mm beside the QR code; "
                               f"shorten it", field=field)
         c.setFont(font, SMALL_PT)
@@ -458,18 +492,10 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
 
 
 def _break_url(url: str, font: str) -> list[str]:
-    """The address in lines that fit beside the QR code, broken after '/' or '.' where possible."""
-    out, rest = [], url
-    while rest:
-        if stringWidth(rest, font, SMALL_PT) <= CAPTION_WIDTH:
-            out.append(rest)
-            break
-        cut = len(rest)
-        while cut > 1 and stringWidth(rest[:cut], font, SMALL_PT) > CAPTION_WIDTH:
-            cut -= 1
-        nice = max(rest.rfind("/", 0, cut), rest.rfind(".", 0, cut))
-        if nice > cut // 2:
-            cut = nice + 1
-        out.append(rest[:cut])
-        rest = rest[cut:]
-    return out
+    """The address in lines that fit beside the QR code, broken after '/' or before '.' and never
+    inside a word; a piece that cannot be broken small enough is an error naming the field."""
+    lines = break_address(url, font, SMALL_PT, CAPTION_WIDTH)
+    if any(stringWidth(line, font, SMALL_PT) > CAPTION_WIDTH for line in lines):
+        raise RenderError(f"the fallback URL has a part with no '/' or '.' to break at that is wider than the "
+                          f"{CAPTION_WIDTH / mm:.0f} mm beside the QR code of the sheets", field="plan.fallback.url")
+    return lines
