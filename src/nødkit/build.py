@@ -172,9 +172,10 @@ def _check_letters(project: Project) -> None:
     a letter the font lacks is then one problem at its file, line and column, not one failed
     document per unit, language and document without a place."""
     from .check import glyph_problems
-    problems = glyph_problems(project)
-    if problems:
-        raise ContentError(problems)
+    if "_letters" not in project.__dict__:  # once per loaded project (a benchmark builds one many times)
+        project.__dict__["_letters"] = glyph_problems(project)
+    if project.__dict__["_letters"]:
+        raise ContentError(project.__dict__["_letters"])
 
 
 def plan_jobs(project: Project, units: Iterable[str] = (), langs: Iterable[str] = ()) -> list[Job]:

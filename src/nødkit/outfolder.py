@@ -93,23 +93,22 @@ def survey(out: Path, ours: set[str], uses: set[str]) -> Survey:
     folders = {str(Path(p).parent.as_posix()) for p in uses} - {"."}
     folders |= {"/".join(f.split("/")[:i]) for f in list(folders) for i in range(1, f.count("/") + 1)}
     found = Survey()
-    if not out.is_dir():
-        return found
-    for top, dirs, files in os.walk(out):  # does not follow links: they are listed, not entered
-        base = Path(top).relative_to(out).as_posix()
-        base = "" if base == "." else base + "/"
-        for name in list(dirs):
-            rel = base + name
-            if (Path(top) / name).is_symlink():
-                dirs.remove(name)
+    folders_left = [(out, "")]
+    while folders_left:  # os.scandir: a link is seen as a link, and never entered
+        folder, base = folders_left.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = base + entry.name
+            if entry.is_symlink():
                 (found.links if rel in folders or rel in uses else found.other).append(rel)
-            elif not base and STAGING.fullmatch(name):
-                dirs.remove(name)  # a build's own staging folder (a stopped build's is swept away)
-        for name in files:
-            rel = base + name
-            if (Path(top) / name).is_symlink():
-                (found.links if rel in uses else found.other).append(rel)
-            elif not (rel in ours or name in IGNORED or TEMPORARY.fullmatch(name) or LOCKING.fullmatch(rel)):
+            elif entry.is_dir():
+                if base or not STAGING.fullmatch(entry.name):  # a build's own staging folder is its own
+                    folders_left.append((Path(entry.path), rel + "/"))
+            elif not (rel in ours or entry.name in IGNORED or TEMPORARY.fullmatch(entry.name)
+                      or LOCKING.fullmatch(rel)):
                 found.other.append(rel)
                 if rel in uses or rel in folders:
                     found.replaced.append(rel)
