@@ -1042,3 +1042,21 @@ def test_a_lock_of_a_live_build_is_respected_and_the_message_names_the_lock_file
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     assert str(pid) in result.output and str(out / LOCK) in result.output, result.output
     assert tree(out) == before
+
+
+def test_schema_out_writes_no_file_of_someone_else_and_not_into_the_root(tmp_path):
+    out = tmp_path / "schemas"
+    assert invoke("schema", "--out", str(out)).exit_code == 0
+    assert invoke("schema", "--out", str(out)).exit_code == 0  # its own files: replaced
+    (out / "plan.schema.json").write_text('{"title": "our own plan schema"}\n', "utf-8")
+    (tmp_path / "elsewhere.json").write_text("outside\n", "utf-8")
+    (out / "units.schema.json").unlink()
+    (out / "units.schema.json").symlink_to(tmp_path / "elsewhere.json")
+    before = tree(tmp_path)
+    result = invoke("schema", "--out", str(out))
+    assert result.exit_code == 2 and "plan.schema.json" in result.output and "units.schema.json" in result.output, \
+        result.output
+    assert tree(tmp_path) == before
+    root = invoke("schema", "--out", "/")
+    assert root.exit_code == 1 and "root of the file system" in root.output, root.output
+    assert not Path("/plan.schema.json").exists()

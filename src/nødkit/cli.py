@@ -337,14 +337,34 @@ def schema(kind, out_dir) -> None:
     from .schema import schemas
     all_schemas = schemas()
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, body in all_schemas.items():
-            (out_dir / f"{name}.schema.json").write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n",
-                                                         encoding="utf-8")
-            click.echo(out_dir / f"{name}.schema.json")
+        from .build import atomic_write
+        from .outfolder import refuse_root
+        refuse_root(out_dir)
+        files = {out_dir / f"{name}.schema.json": body for name, body in all_schemas.items()}
+        # replaced only when it is an earlier nødkit's schema of the same file (its title says so)
+        others = [str(path) for path, body in files.items()
+                  if path.is_symlink() or (path.exists() and _title(path) != body.get("title"))]
+        if others:
+            raise _ExportError(f"{', '.join(others)} exist{'s' if len(others) == 1 else ''} and nødkit did not write "
+                               f"{'it' if len(others) == 1 else 'them'}; nothing was written (move "
+                               f"{'it' if len(others) == 1 else 'them'} away, or choose another --out)")
+        try:
+            for path, body in files.items():
+                atomic_write(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+                click.echo(path)
+        except OSError as exc:
+            raise NodkitError(f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}") from None
         return
     body = all_schemas[kind] if kind else all_schemas
     click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+
+
+def _title(path: Path) -> str | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get("title") if isinstance(data, dict) else None
 
 
 @main.command(context_settings=CONTEXT)

@@ -66,12 +66,15 @@ def written_before(manifest: dict, state: dict) -> set[str]:
     return paths
 
 
+def refuse_root(out: Path) -> None:
+    if out.resolve().parent == out.resolve():
+        raise BuildError(f"--out {out} is the root of the file system; name a folder of its own, e.g. --out output")
+
+
 def refuse_unsafe_out(out: Path, content: Path, layouts: list[Path]) -> None:
     """No build into the root of a file system, or into (or around) the content or layouts."""
+    refuse_root(out)
     where = out.resolve()
-    if where.parent == where:
-        raise BuildError(f"--out {out} is the root of the file system; name a folder for the kits, "
-                         f"e.g. --out output")
     for name, folder in [("content", content)] + [("layouts", f) for f in layouts]:
         folder = Path(folder).resolve()
         if where == folder or where in folder.parents:

@@ -274,11 +274,17 @@ def misnamed_files(root: Path) -> list[tuple[Problem, str]]:
 
 
 def _near(path: Path) -> str:
-    """A file beside a missing one that was probably meant as it (`organization.yaml`)."""
+    """A file beside a missing one that was probably meant as it (`organization.yaml`, or the
+    units in a format nødkit does not read: `units.xls`, `units.ods`)."""
     try:
         names = [p.name for p in path.parent.iterdir()]
     except OSError:
         return ""
+    if path.name == UNITS_FILE:
+        other = [n for n in names if Path(n).stem.casefold() == "units" and n.casefold() not in UNITS_SOURCES]
+        if other:
+            return (f"; found {', '.join(repr(n) for n in other)}, which nødkit does not read: keep the units in "
+                    f"{', '.join(UNITS_SOURCES)} (a spreadsheet: save it as .xlsx, or as CSV UTF-8)")
     near = difflib.get_close_matches(path.name.casefold(), [n.casefold() for n in names], n=2, cutoff=0.75)
     shown = [n for n in names if n.casefold() in near]
     return f"; found {', '.join(repr(n) for n in shown)}: rename it to '{path.name}' if it is meant" if shown else ""
