@@ -111,8 +111,18 @@ CASES = [
          "  - da: {phone:it} eller andre botilbud", says="must be in quotes", field=None),
     Case("ref-alone-unquoted", "plans/nexus.yaml", "  - da: Ring til andre botilbud og hør, hvor stort nedbruddet er.",
          "  - da: {phone:it}", says="must be in quotes", field="steps[0].da"),
+    Case("ref-in-double-braces", "plans/nexus.yaml", "  - da: Ring til andre botilbud",
+         "  - da: Ring {{phone:it}} eller til andre botilbud", says="a reference has single braces; write {phone:it}",
+         field="steps[0].da"),
+    Case("ref-in-danish", "plans/nexus.yaml", "  - da: Ring til andre botilbud",
+         "  - da: Ring {telefon:it} eller til andre botilbud", says="did you mean {phone:it}?", field="steps[0].da"),
     Case("ref-in-a-unit-name", "units.yaml", "name: Botilbud Bakkehuset", "name: Botilbud {phone:it}",
          says="plans and contacts only", field="units[0].name"),
+    # issue 14: what YAML says about a missing space is named where the space is missing
+    Case("colon-without-space", "units.yaml", "    address: Eksempelvej 2, 4300 Holbæk",
+         "    address:Eksempelvej 2, 4300 Holbæk", says="YAML needs a space after the ':' of 'address'", field=None),
+    Case("dash-without-space", "units.yaml", "  - id: lindely", "  -id: lindely",
+         says="YAML needs a space after a list item's '-': write '- id: lindely'", field=None),
     # issue 14: characters that look right on screen and print wrong
     Case("tab-inside-a-value", "units.yaml", "name: Botilbud Bakkehuset", "name: 'Botilbud\tBakkehuset'",
          says="a tab character inside a value", field=None),
@@ -456,7 +466,8 @@ def test_a_units_csv_as_excel_saves_it_is_read_as_the_same_units(tmp_path, encod
 @pytest.mark.parametrize(("case", "says"), [
     ("dos-with-undecodable-byte", "byte 0x8F ('Å' in an old DOS program's code page 850) is not UTF-8 text; tried: "
                                   "UTF-8, Windows-1252. Save it from the spreadsheet program as \"CSV UTF-8\""),
-    ("dos-read-as-1252", "looks like text from an old DOS program (code page 850"),
+    ("dos-read-as-1252", "looks like text from an old DOS or Mac program (code page 850"),
+    ("mac-roman", "looks like text from an old DOS or Mac program"),
     ("utf-16-without-mark", "zero bytes (UTF-16 text without a byte-order mark"),
     ("utf-8-read-as-1252-and-saved", "'Ã¥' looks like 'å'"),
 ])
@@ -465,6 +476,7 @@ def test_a_units_csv_in_an_encoding_that_would_print_wrong_is_refused(tmp_path, 
     text = _csv_text(content)
     raw = {"dos-with-undecodable-byte": lambda: text.replace("Strandgården", "Åstrup").encode("cp850"),
            "dos-read-as-1252": lambda: text.encode("cp850"),
+           "mac-roman": lambda: text.replace("–", "-").encode("mac_roman"),
            "utf-16-without-mark": lambda: text.encode("utf-16-le"),
            "utf-8-read-as-1252-and-saved": lambda: text.encode("utf-8").decode("cp1252").encode("utf-8")}[case]()
     (content / "units.csv").write_bytes(raw)

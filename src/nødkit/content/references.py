@@ -7,7 +7,8 @@ The syntax is read here only: `load` checks every text of the plans and contacts
 `check` and `build` refuse the same mistakes, each at its file:line:column with a did-you-mean),
 and `resolve` expands with it. A `{` that does not begin a valid reference is an error, never
 printed as written: `{phone:IT}` (an id in capitals), `{phone:it` (no closing brace) or
-`{phone:itt}` (no such contact) on a poster send nobody anywhere. In a unit's or the
+`{phone:itt}` (no such contact) on a poster send nobody anywhere, nor does `{{phone:it}}`, as
+other template languages write a reference. In a unit's or the
 organisation's text, where nothing is expanded, a reference is an error too.
 """
 
@@ -26,7 +27,12 @@ URLS = {"fallback": "fallback", "password-reset": "password_reset"}  # reference
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _VALID = re.compile(rf"\{{({'|'.join(KINDS)}):({_ID})\}}")
 _CLOSED = re.compile(r"\{([^{}\n]{0,80})\}")  # a brace pair on one line: meant as a reference
+_DOUBLED = re.compile(r"\{\{\s*[A-Za-z]+\s*:[^{}\n]{0,60}\}\}?")
 _OPEN = re.compile(r"\{([\w:. -]{0,40}?)(?=[\s,.;)!?]|$)")  # no closing brace: up to the word's end
+# what an admin may call a kind of reference in Danish or in English
+_SAID = {"telefon": "phone", "tlf": "phone", "tel": "phone", "nummer": "phone", "mail": "email", "e-mail": "email",
+         "epost": "email", "timer": "hours", "tider": "hours", "åbningstid": "hours", "link": "url", "web": "url",
+         "adresse": "url", "address": "url"}
 SYNTAX = "{phone:ID}, {email:ID}, {hours:ID}, {url:fallback} or {url:password-reset}"
 
 
@@ -56,6 +62,16 @@ def scan(text: str) -> Iterator[str | Reference | Mistake]:
             literal.append(text[i:j])
             i = j
             continue
+        doubled = _DOUBLED.match(text, i)
+        if doubled:  # {{phone:it}} as other template languages write it: a reference meant, not braces
+            if literal:
+                yield "".join(literal)
+                literal = []
+            meant = _meant(doubled[0].strip("{}"))
+            hint = f"write {meant}" if meant else f"a reference is written {SYNTAX}"
+            yield Mistake(i, doubled[0], f"'{doubled[0]}': a reference has single braces; {hint}")
+            i = doubled.end()
+            continue
         if text.startswith("{{", i):
             literal.append("{")
             i += 2
@@ -80,7 +96,7 @@ def scan(text: str) -> Iterator[str | Reference | Mistake]:
 def _mistake(written: str, closed: bool) -> str:
     inner = written[1:-1] if closed else written[1:]
     meant = _meant(inner)
-    hint = f"did you mean {meant}?" if meant else f"a reference is written {SYNTAX}"
+    hint = f"did you mean {meant}?" if meant else f"a reference is written {SYNTAX}."
     what = "has no closing brace }" if not closed else "is not a reference"
     return f"'{written}' {what}; {hint} References are lower case, without spaces; to print a {{ itself, write {{{{"
 
@@ -91,6 +107,7 @@ def _meant(inner: str) -> str | None:
     if not sep:
         return None
     kind = kind.strip().lower()
+    kind = _SAID.get(kind, kind)
     near = difflib.get_close_matches(kind, KINDS, n=1, cutoff=0.6)
     ident = re.sub(r"[\s_.]+", "-", ident.strip().lower()).strip("-")
     if not near or not re.fullmatch(_ID, ident):

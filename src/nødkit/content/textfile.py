@@ -28,9 +28,10 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "ut
          (codecs.BOM_UTF8, "utf-8", UTF8), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
          (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
 
-# Letters an old DOS program (code page 850) writes, read as Windows-1252: å is † there, ø is ›,
-# æ is ‘, é is ‚. Between two letters none of them is a real text's punctuation.
-_DOS_IN_1252 = "†‡ˆ‰Š‹ŒŽ‘“”•˜™šœžŸƒ‚„›"
+# Letters an old DOS program (code page 850) or an old Mac (Mac Roman) writes, read as
+# Windows-1252: å is † or Œ there, ø is › or ¿, æ is ‘ or ¾, é is ‚ or Ž. Between two letters
+# none of them is a real text's punctuation.
+_DOS_IN_1252 = "†‡ˆ‰Š‹ŒŽ‘“”•˜™šœžŸƒ‚„›¼½¾¿¹²³¤¦¨¯´¸"
 _DOS_WORD = re.compile(rf"(?<=[^\W\d_])[{_DOS_IN_1252}](?=[^\W\d_])")
 
 # UTF-8 read as Windows-1252 (or Latin-1) and saved again: å becomes Ã¥, ø Ã¸, a no-break
@@ -75,9 +76,9 @@ def decode(raw: bytes, file: Path | str, *, spreadsheet: bool = False) -> str:
         line, column = _position(text, dos.start())
         word = _word_at(text, dos.start())
         raise ContentError([Problem(Location(file, line, column), "",
-                                    f"{word!r} looks like text from an old DOS program (code page 850, where å, ø "
-                                    f"and æ are other bytes), read as {WINDOWS_1252}; tried {UTF8} and "
-                                    f"{WINDOWS_1252}. " + _advice(spreadsheet))])
+                                    f"{word!r} looks like text from an old DOS or Mac program (code page 850 or "
+                                    f"Mac Roman, where å, ø and æ are other bytes), read as {WINDOWS_1252}; tried "
+                                    f"{UTF8} and {WINDOWS_1252}. " + _advice(spreadsheet))])
     return text
 
 

@@ -230,6 +230,22 @@ _QUOTE_IT = ("a text that begins with a reference ({phone:…}) must be in quote
              "of keys: write it as \"{phone:it} …\"")
 
 
+_DASH_NO_SPACE = re.compile(r"^(\s*)-(?=[^\s-])")
+_COLON_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([\w.-]+):(?=[^\s/])")
+
+
+def _missing_space(line: str) -> tuple[int, str] | None:
+    """(column, message) for a list dash or a key's colon without the space YAML needs after it."""
+    dash = _DASH_NO_SPACE.match(line)
+    if dash:
+        return dash.end() + 1, f"YAML needs a space after a list item's '-': write '- {line[dash.end():].strip()}'"
+    colon = _COLON_NO_SPACE.match(line)
+    if colon:
+        return colon.end() + 1, (f"YAML needs a space after the ':' of '{colon[2]}': write "
+                                 f"'{colon[2]}: {line[colon.end():].strip()}'")
+    return None
+
+
 def parse_yaml(text: str, file: Path) -> YamlDoc:
     found = _whitespace_problems(text, file) + suspicious_problems(text, file)
     if found:
@@ -257,6 +273,11 @@ def parse_yaml(text: str, file: Path) -> YamlDoc:
             if first:
                 column = lines[mark.line].index("{", first.start()) + 1
                 raise ContentError([Problem(Location(file, mark.line + 1, column), "", _QUOTE_IT)]) from None
+            # PyYAML names what it found, often on the line after the slip: name the slip itself
+            for number in ([mark.line, mark.line - 1] if mark is not None else []):
+                slip = _missing_space(lines[number]) if 0 <= number < len(lines) else None
+                if slip:
+                    raise ContentError([Problem(Location(file, number + 1, slip[0]), "", slip[1])]) from None
             raise _problem(file, mark, "", f"YAML syntax error: {detail}") from None
         except yaml.YAMLError as exc:
             raise _problem(file, None, "", f"YAML syntax error: {exc}") from None
