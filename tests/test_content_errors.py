@@ -116,6 +116,9 @@ CASES = [
          field="steps[0].da"),
     Case("ref-in-danish", "plans/nexus.yaml", "  - da: Ring til andre botilbud",
          "  - da: Ring {telefon:it} eller til andre botilbud", says="did you mean {phone:it}?", field="steps[0].da"),
+    Case("ref-brace-too-many", "plans/nexus.yaml", "  - da: Ring til andre botilbud",
+         "  - da: Ring {phone:it}} eller til andre botilbud", says="has a closing brace too many; did you mean "
+         "{phone:it}?", field="steps[0].da"),
     Case("ref-in-a-unit-name", "units.yaml", "name: Botilbud Bakkehuset", "name: Botilbud {phone:it}",
          says="plans and contacts only", field="units[0].name"),
     # issue 14: what YAML says about a missing space is named where the space is missing
@@ -123,6 +126,8 @@ CASES = [
          "    address:Eksempelvej 2, 4300 Holbæk", says="YAML needs a space after the ':' of 'address'", field=None),
     Case("dash-without-space", "units.yaml", "  - id: lindely", "  -id: lindely",
          says="YAML needs a space after a list item's '-': write '- id: lindely'", field=None),
+    Case("colon-inside-a-text", "plans/nexus.yaml", "  - da: Ring til andre botilbud og hør, hvor stort nedbruddet er.",
+         "  - da: Ring til IT: 72 36 14 48", says="': ' (a colon and a space) inside a text", field=None),
     # issue 14: characters that look right on screen and print wrong
     Case("tab-inside-a-value", "units.yaml", "name: Botilbud Bakkehuset", "name: 'Botilbud\tBakkehuset'",
          says="a tab character inside a value", field=None),

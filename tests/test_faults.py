@@ -949,6 +949,18 @@ def test_other_files_beside_an_earlier_kit_are_refused_and_allowed_by_the_flag(t
     assert "nødkit" in (out / "index.html").read_text("utf-8")
 
 
+def test_a_folder_of_many_other_files_is_refused_without_reading_it_all(tmp_path):
+    """`--out ~` by mistake: refused in moments, without reading the whole home folder."""
+    out = tmp_path / "home"
+    for i in range(30):
+        _user_files(out, {f"documents/{i}/note-{j}.txt": "x" for j in range(50)})
+    started = time.monotonic()
+    result = invoke(*build_args(CONTENT, out, "--unit", UNIT))
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1 and "holds at least 1,000 files that nødkit did not write" in result.output, \
+        result.output
+
+
 def test_what_file_browsers_leave_does_not_block_a_build(tmp_path, earlier):
     out, _before = earlier
     _user_files(out, {".DS_Store": "x", "bakkehuset/Thumbs.db": "x", "desktop.ini": "x"})

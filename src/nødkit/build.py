@@ -605,7 +605,8 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
         uses = {Job(t.unit, d, t.lang).path for t in tasks for d in (*t.documents, PACK)} | set(old)
         uses |= {thumb_of(p) for p in uses} | {f"{CALENDAR}/{p}.ics" for p in project.content.plans}
         uses |= {MANIFEST, STATE, INDEX, REPRINT}
-        refuse_survey(out, survey(out, written_before(previous, state), uses), allow_other_files)
+        found = survey(out, written_before(previous, state), uses, others=not allow_other_files)
+        refuse_survey(out, found, allow_other_files)
         keys: dict[str, str] = {}
         planned: list[KitTask] = []
         for task in tasks:

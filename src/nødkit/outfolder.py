@@ -85,39 +85,47 @@ def refuse_unsafe_out(out: Path, content: Path, layouts: list[Path]) -> None:
 
 @dataclass
 class Survey:
-    other: list[str] = field(default_factory=list)  # files (and links) nødkit did not write
+    other: list[str] = field(default_factory=list)  # files (and links) nødkit did not write (the first many)
+    more: bool = False  # there are more than `other` lists (the folder was not read to its end)
     replaced: list[str] = field(default_factory=list)  # of them, those this build would replace
     links: list[str] = field(default_factory=list)  # symbolic links on a path this build uses
 
 
-def survey(out: Path, ours: set[str], uses: set[str]) -> Survey:
+def survey(out: Path, ours: set[str], uses: set[str], *, others: bool = True, limit: int = 1000) -> Survey:
     """What the output folder holds besides nødkit's files. `ours`: what earlier builds wrote;
-    `uses`: every file this build may write, read or delete (relative paths)."""
+    `uses`: every file this build may write, read or delete (relative paths). The files of
+    others are looked for only when `others`, and at most `limit` of them (`--out ~` would
+    otherwise read a whole home folder to refuse it)."""
     folders = {str(Path(p).parent.as_posix()) for p in uses} - {"."}
     folders |= {"/".join(f.split("/")[:i]) for f in list(folders) for i in range(1, f.count("/") + 1)}
     found = Survey()
+    for rel in sorted(folders | uses):  # a link on any path a build uses, wherever it points
+        path = out / rel
+        if path.is_symlink():
+            found.links.append(rel)
+        elif rel not in ours and (path.is_file() or (rel in uses and path.exists())):
+            found.replaced.append(rel)  # (a file where a folder must go counts too)
+    if not others:
+        return found
     folders_left = [(out, "")]
-    while folders_left:  # os.scandir: a link is seen as a link, and never entered
+    while folders_left and not found.more:  # os.scandir: a link is seen as a link, and never entered
         folder, base = folders_left.pop()
         try:
-            entries = list(os.scandir(folder))
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue
         for entry in entries:
             rel = base + entry.name
-            if entry.is_symlink():
-                (found.links if rel in folders or rel in uses else found.other).append(rel)
-            elif entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):
                 if base or not STAGING.fullmatch(entry.name):  # a build's own staging folder is its own
                     folders_left.append((Path(entry.path), rel + "/"))
             elif not (rel in ours or entry.name in IGNORED or TEMPORARY.fullmatch(entry.name)
-                      or LOCKING.fullmatch(rel)):
+                      or LOCKING.fullmatch(rel) or rel in found.links):
+                if len(found.other) == limit:
+                    found.more = True
+                    break
                 found.other.append(rel)
-                if rel in uses or rel in folders:
-                    found.replaced.append(rel)
     found.other.sort()
-    found.replaced.sort()
-    found.links.sort()
     return found
 
 
@@ -128,10 +136,10 @@ def refuse_survey(out: Path, found: Survey, allow_other_files: bool) -> None:
                          f"writes only into real folders inside the output folder, never through a link to "
                          f"elsewhere. Nothing was written: remove the link, or build into another folder (--out)")
     if found.other and not allow_other_files:
-        n = len(found.other)
+        n = f"at least {len(found.other):,}" if found.more else f"{len(found.other):,}"
         replaced = (f"; this build writes to the name{'s' if len(found.replaced) != 1 else ''} "
                     f"{_few(found.replaced)}" if found.replaced else "")
-        raise BuildError(f"the output folder {out} holds {n} file{'s' if n != 1 else ''} that nødkit did not "
+        raise BuildError(f"the output folder {out} holds {n} file{'s' if n != '1' else ''} that nødkit did not "
                          f"write: {_few(found.other)}{replaced}. nødkit replaces or deletes only the files it "
                          f"wrote itself (its manifest.json lists them). Nothing was written. Build into a new or "
                          f"empty folder (--out), or move those files away; or, to build here anyway, add "
@@ -140,7 +148,7 @@ def refuse_survey(out: Path, found: Survey, allow_other_files: bool) -> None:
 
 def _few(paths: list[str]) -> str:
     shown = ", ".join(paths[:SHOWN])
-    return shown + (f" (and {len(paths) - SHOWN} more)" if len(paths) > SHOWN else "")
+    return shown + (f" (and {len(paths) - SHOWN:,} more)" if len(paths) > SHOWN else "")
 
 
 def sweep_leftovers(out: Path) -> None:

@@ -80,6 +80,10 @@ def scan(text: str) -> Iterator[str | Reference | Mistake]:
             yield "".join(literal)
             literal = []
         valid = _VALID.match(text, i)
+        if valid and text.startswith("}", valid.end()):  # {phone:it}}: a brace too many, not a "}" to print
+            yield Mistake(i, valid[0] + "}", f"'{valid[0]}}}' has a closing brace too many; did you mean {valid[0]}?")
+            i = valid.end() + 1
+            continue
         if valid:
             yield Reference(i, valid[0], valid[1], valid[2])
             i = valid.end()
