@@ -297,7 +297,7 @@ def test_any_units_csv_loads_or_is_refused_naming_it(sheet_content, raw):
 
 
 xlsx_values = st.one_of(
-    cells, st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False, width=32), st.booleans(),
+    cells.filter(lambda c: not __import__("openpyxl").cell.cell.ILLEGAL_CHARACTERS_RE.search(c)),  # not storable st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False, width=32), st.booleans(),
     st.datetimes(min_value=__import__("datetime").datetime(1900, 3, 1)), st.dates(min_value=__import__(
         "datetime").date(1900, 3, 1)), st.sampled_from(['=A1&B1', '=1/0', '=NOW()', "#REF!", None]))
 
