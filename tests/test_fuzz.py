@@ -254,13 +254,17 @@ def sheet_content(tmp_path_factory) -> Path:
     return content
 
 
-def _load_or_refuse(content: Path, sheet: Path) -> None:
+def _load_or_refuse(content: Path, sheet: Path, write) -> None:
+    """`write(sheet)`, then load the content: its units, or problems that all name the sheet."""
     from nødkit.content.load import load_content
+    write(sheet)
     try:
         load_content(content)
     except ContentError as exc:
         assert exc.problems
         assert all(str(p.location.file) == str(sheet) for p in exc.problems), [str(p) for p in exc.problems]
+    finally:
+        sheet.unlink()
 
 
 cells = st.one_of(st.sampled_from(CELL_VALUES), st.text(alphabet=CELL_CHARS, max_size=12))
@@ -288,12 +292,7 @@ def csv_files(draw) -> bytes:
 @settings(max_examples=4 * EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(csv_files())
 def test_any_units_csv_loads_or_is_refused_naming_it(sheet_content, raw):
-    sheet = sheet_content / "units.csv"
-    sheet.write_bytes(raw)
-    try:
-        _load_or_refuse(sheet_content, sheet)
-    finally:
-        sheet.unlink()
+    _load_or_refuse(sheet_content, sheet_content / "units.csv", lambda path: path.write_bytes(raw))
 
 
 xlsx_values = st.one_of(
@@ -312,12 +311,7 @@ def test_any_units_xlsx_loads_or_is_refused_naming_it(sheet_content, header, row
     sheet.title = "Enheder"
     for row in [header, *rows]:
         sheet.append(row)
-    path = sheet_content / "units.xlsx"
-    book.save(path)
-    try:
-        _load_or_refuse(sheet_content, path)
-    finally:
-        path.unlink()
+    _load_or_refuse(sheet_content, sheet_content / "units.xlsx", book.save)
 
 
 # --- references in texts (issue 14) --------------------------------------------------------------

@@ -20,7 +20,7 @@ from .content.load import CONTACTS_FILE, PLANS_DIR, Content
 from .content.models import Bullets, Contact, Plan, Unit
 from .content.references import expand as expand_references
 from .content.yamlfile import format_path
-from .errors import ContentError, Problem, unique_problems
+from .errors import ContentError, Location, Problem, unique_problems
 from .i18n import Words
 from .schedule import group_hours, maintenance_dates
 
@@ -226,9 +226,9 @@ def resolve_kit(content: Content, unit: Unit, lang: str, as_of: dt.date, *, vers
         expanded, unknown = expand_references(text, refs)
         doc = content.docs.get(file)
         for token in unknown:
-            texts.problems.append(Problem(doc.locate(path, token.text) if hasattr(doc, "locate") else
-                                          doc.location(path) if doc else content.root / file,
-                                          format_path(path), f"unknown reference {token.text}"))
+            where = (doc.locate(path, token.text) if hasattr(doc, "locate") else doc.location(path) if doc
+                     else Location(content.root / file))
+            texts.problems.append(Problem(where, format_path(path), f"unknown reference {token.text}"))
         return expanded
 
     contact_index = {c.id: i for i, c in enumerate(_contact_list(content))}
