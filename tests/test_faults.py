@@ -873,11 +873,14 @@ def test_export_writes_a_name_that_looks_like_a_formula_as_text(tmp_path):
 
 # --- issue 14: Ctrl-C at any moment ---------------------------------------------------------------
 
-@pytest.mark.parametrize("at", ["import:click", "import:nødkit.errors", "import:yaml", "arguments", "after"])
+@pytest.mark.parametrize("at", ["import:click", "import:nødkit.errors", "import:yaml", "arguments",
+                                "inside-a-library", "after"])
 def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, at):
     """While nødkit imports itself (before any command runs), while click reads the arguments
-    (click's own answer was "Aborted!" and exit 1) and after the command has ended (a Ctrl-C in
-    Python's shutdown ended the process as killed, -2): the one-line message and 130."""
+    (click's own answer was "Aborted!" and exit 1), inside a library that turns every exception
+    into its own (reportlab's font reader: "font file cannot be used", exit 2) and after the
+    command has ended (a Ctrl-C in Python's shutdown ended the process as killed, -2): the
+    one-line message and 130."""
     out = tmp_path / "out"
     process = _start(["check", "--content", str(CONTENT), "--as-of", AS_OF], env={"NODKIT_SIGINT_AT": at},
                      script=str(FIXTURES / "nodkit_interrupted.py"))

@@ -558,6 +558,8 @@ class _Interrupts:
         handler = self.previous.get(signum)
         if handler is signal.SIG_IGN:
             return
+        if getattr(handler, "unwinds", False):  # the command line's "end at once": here there is cleaning up to do
+            raise KeyboardInterrupt
         if callable(handler):
             handler(signum, frame)  # KeyboardInterrupt, or the command line's SIGTERM handler
             return

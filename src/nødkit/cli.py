@@ -151,11 +151,52 @@ _RUN: dict = {}  # what the message after an interrupt says: the output folder, 
 
 def interrupted_message() -> str:
     out, result = _RUN.get("out"), _RUN.get("result")
+    if _RUN.get("written"):
+        return f"interrupted after {_RUN['written']} was written"
     if out is None:
         return "interrupted: nothing was written"
     if result is not None and result.installed:
         return f"interrupted after the kit was written: {out}/ holds this build's kit"
     return f"interrupted: {out}/ is as it was before this build"
+
+
+def _end_now(signum, frame) -> None:
+    """Ctrl-C in a real `nødkit` process while it reads, checks or draws: nothing to undo outside a
+    build's own steps (which hold the signal, see build._Interrupts), so it ends here. Raised as
+    KeyboardInterrupt instead, it could land inside a library that turns it into an error of its
+    own (reportlab's font reader into "cannot be used", pydantic's model building into a
+    SchemaError) and be reported as that."""
+    import os
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os.write(2, ("\n" + interrupted_message() + "\n").encode("utf-8", "replace"))
+    os._exit(130)
+
+
+_end_now.unwinds = True  # type: ignore[attr-defined]  # where a build must clean up, it raises KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _writing(what: str):
+    """Ctrl-C waits while files are written (a fraction of a second), then ends the command, so
+    that no half-written file or temporary file is left behind."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+        _RUN["written"] = what
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 class _Group(click.Group):
@@ -171,7 +212,7 @@ class _Group(click.Group):
         _RUN.clear()
         try:
             if before is not None and signal.getsignal(signal.SIGINT) is before:
-                signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.signal(signal.SIGINT, _end_now)
             try:
                 code = super().main(*args, standalone_mode=False, **kwargs)
             except click.Abort as exc:
@@ -187,7 +228,7 @@ class _Group(click.Group):
             click.secho(interrupted_message(), fg="red", err=True)
             sys.exit(143 if isinstance(exc, _Terminated) else 130)  # 128 + SIGTERM / SIGINT
         finally:
-            if after is not None and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            if after is not None and signal.getsignal(signal.SIGINT) in (_end_now, signal.default_int_handler):
                 signal.signal(signal.SIGINT, after)
 
     def invoke(self, ctx):
@@ -349,8 +390,10 @@ def schema(kind, out_dir) -> None:
                                f"{'it' if len(others) == 1 else 'them'}; nothing was written (move "
                                f"{'it' if len(others) == 1 else 'them'} away, or choose another --out)")
         try:
-            for path, body in files.items():
-                atomic_write(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            with _writing(f"{out_dir}/*.schema.json"):
+                for path, body in files.items():
+                    atomic_write(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            for path in files:
                 click.echo(path)
         except OSError as exc:
             raise NodkitError(f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}") from None
@@ -393,7 +436,8 @@ def init(directory, organisation, lang, region, system) -> None:
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise click.BadParameter(f"expected a two-letter country code such as DK, found {region!r}",
                                  param_hint="--region")
-    result = init_content(directory, organisation=organisation, lang=lang, region=region, system=system)
+    with _writing(str(directory)):
+        result = init_content(directory, organisation=organisation, lang=lang, region=region, system=system)
     for path in result.files:
         click.echo(path)
     if not has_catalogue(lang):
@@ -429,7 +473,8 @@ def units_export(file, content_dir, force) -> None:
     content = load_content(content_dir)
     data = export_units(content, file)
     try:
-        atomic_write(file, data)
+        with _writing(str(file)):
+            atomic_write(file, data)
     except OSError as exc:
         raise NodkitError(f"cannot write {file}: {exc.strerror or exc}") from None
     click.echo(f"wrote {len(content.units)} units to {file}")
