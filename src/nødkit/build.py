@@ -522,6 +522,21 @@ def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iter
         interrupts.release()
 
 
+_OURS = str(Path(__file__).resolve().parent)
+
+
+def _unwindable(frame) -> bool:
+    """Whether a KeyboardInterrupt raised at `frame` reaches the build's cleanup as itself: not when
+    a library is running there (reportlab, pydantic, ...), which may catch every exception and
+    raise one of its own instead. nødkit's code and Python's own (waiting for the workers) are fine."""
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if not name.startswith(_OURS) and ("site-packages" in name or "dist-packages" in name):
+            return False
+        frame = frame.f_back
+    return True
+
+
 class _Interrupts:
     """Holds Ctrl-C (SIGINT) and SIGTERM for the length of a build.
 
@@ -549,10 +564,16 @@ class _Interrupts:
             signal.signal(s, self._on_signal)
 
     def _on_signal(self, signum, frame) -> None:
-        if self.allowing:
+        if self.allowing and _unwindable(frame):
             self._act(signum, frame)
         else:
             self.caught.append(signum)
+
+    def checkpoint(self) -> None:
+        """Where drawing in this process may stop: a signal that came while a library was running
+        (and was held, see `_unwindable`) acts here."""
+        if self.allowing and self.caught:
+            self._act(self.caught.pop(0), None)
 
     def _act(self, signum: int, frame) -> None:
         handler = self.previous.get(signum)
@@ -645,6 +666,7 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
                     outcomes.append(run_kit(project, task, as_of, fingerprint, out, staging, True))
                     if progress:
                         progress(len(task.render))
+                    interrupts.checkpoint()
         else:
             outcomes = _draw_in_workers(project, to_draw, workers, as_of, fingerprint, out, staging, progress,
                                         interrupts)
