@@ -529,7 +529,7 @@ def _unwindable(frame) -> bool:
     """Whether a KeyboardInterrupt raised at `frame` reaches the build's cleanup as itself: not when
     a library is running there (reportlab, pydantic, ...), which may catch every exception and
     raise one of its own instead. nødkit's code and Python's own (waiting for the workers) are fine."""
-    while frame is not None:
+    while frame is not None and frame.f_code is not build.__code__:  # (above build(): where it is meant to go)
         name = frame.f_code.co_filename
         if not name.startswith(_OURS) and ("site-packages" in name or "dist-packages" in name):
             return False
