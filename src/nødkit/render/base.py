@@ -293,6 +293,9 @@ def fit(build: Callable[[float], list[Flowable]], width: float, height: float, *
     save trials: heights grow in steps, one line at a time.)"""
     smallest = build(0.0)
     if stack_height(smallest, width) > height + 0.01:
+        wide = too_wide(smallest, width)
+        if wide:
+            raise RenderError(wide[1], field=wide[0])
         raise RenderError(_too_long(smallest, width, height, what), field=_tallest(smallest, width))
     full = build(1.0)
     if stack_height(full, width) <= height:
@@ -315,10 +318,34 @@ def _tallest(flowables: Sequence[Flowable], width: float) -> str:
     return getattr(tallest, "nk_field", "?")
 
 
+def too_wide(flowables: Sequence[Flowable], width: float) -> tuple[str, str] | None:
+    """(field, message) for the first text with a word wider than its box, looking inside boxes
+    and beside numbers; None if every word fits."""
+    for f in flowables:
+        f.wrap(width, 10_000)
+        if isinstance(f, Boxed):
+            found = too_wide(f.content, width - 2 * f.padding)
+        elif isinstance(f, Grid):
+            found = next(filter(None, (too_wide([c], width) for c in f.cells)), None)
+        elif isinstance(f, NumberRow):
+            found = too_wide([f.label], width) or ((f.nk_field, f"the number {f.number!r} is wider than its box "
+                                                   f"({width / mm:.0f} mm) even at {f.size:g}pt")
+                                                   if f.nk_overflow > OVERFLOW else None)
+        elif getattr(f, "nk_overflow", 0.0) > OVERFLOW:
+            style = f.style
+            word = max(f.getPlainText().split(), key=lambda w: pdfmetrics.stringWidth(w, style.fontName,
+                                                                                      style.fontSize))
+            found = (getattr(f, "nk_field", "?"), f"the word '{word}' is wider than its box ({width / mm:.0f} mm) "
+                     f"even at the smallest size ({style.fontSize:g}pt); shorten it or break it with a space or "
+                     f"hyphen")
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
 def _too_long(flowables, width, height, what) -> str:
-    if overflow(flowables, width) > OVERFLOW:
-        return (f"a word is wider than the {what} ({width / mm:.0f} mm) even at the smallest allowed size; "
-                f"shorten it or break it with a space")
     need = stack_height(flowables, width)
     leading = max((getattr(getattr(f, "style", None), "leading", 0) for f in flowables), default=0) or 10
     lines = math.ceil((need - height) / leading)
