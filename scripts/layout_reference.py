@@ -201,6 +201,61 @@ def _section(files: tuple[str, ...], model: type[BaseModel], intro: str, minimum
     return out + [""]
 
 
+# What any plan may hold: the envelope. tests/test_envelope.py builds each row's limit on every
+# document (and random content within them) and tests/test_docs.py holds it to this table.
+WHAT_FITS = [
+    "## What fits",
+    "",
+    "Every document of a unit builds, in every language, for a plan within these limits — each one at "
+    "a time with the rest of a plan like the example; `tests/test_envelope.py` builds every limit on every "
+    "document, and random content within several of them at once. No text ever prints below its size's "
+    "`min`: where a poster or card cannot hold everything, it shows what fits in order of importance and "
+    "one line pointing to the plan in the binder, which always holds everything, and `nødkit check` warns, "
+    "naming what was left out. What a poster gives up first, before any contact: the dates of planned "
+    "downtime (the note stays), the forgotten-password route, how to use the fallback address (the QR code "
+    "and the address stay), what to do when the network is down. A card's back gives up the password route, "
+    "then the network route, then its last steps; its front gives up the contacts' conditions only where "
+    "that shows more numbers.",
+    "",
+    "| content | at most | posters (A3, A4) | pocket card | registration sheets | plan, binder |",
+    "|---|---|---|---|---|---|",
+    "| plan title | 60 characters | up to `title_lines` (4) lines; the band grows | the plan's `short_title` if "
+    "it has one, on up to 2 lines | – | wraps |",
+    "| summary | 250 characters | wraps in the band | – | – | wraps |",
+    "| steps | 7 (posters: 9) | every step; the steps column widens to up to 60 % | the first that fit | – | "
+    "every step |",
+    "| one step | 150 characters | wraps | wraps | – | wraps |",
+    "| the system's name | 20 characters | wraps | wraps | a shorter wording where it would not fit | wraps |",
+    "| unit name | 80 characters | wraps in its bar | the unit's `short_name`, else up to 3 lines at the foot | "
+    "`short_name`, else in two parts in the unit box | wraps |",
+    "| unit address | 80 characters | wraps | – | – | wraps |",
+    "| leader's name | 40 characters | beside its number, or above it | beside its number, or above it | – | "
+    "wraps |",
+    "| neighbour units | 6 | as many as fit (the first two before more contacts), then a pointer | – | – | "
+    "every one |",
+    "| contacts | 20 of one availability | the first that fit, in the plan's order, then a pointer | the first "
+    "that fit, then a pointer | – | every one |",
+    "| a contact's name | 60 characters | beside its number, or above it | beside its number, or above it | – | "
+    "wraps |",
+    "| a contact's call_when | 150 characters | wraps | wraps | – | wraps |",
+    "| numbers of one contact | 3 | every one | every one | – | every one |",
+    "| fallback URL | 100 characters | up to 3 lines under the QR code, broken after `/` or before `.`, `?`, "
+    "`&`, `#` | up to 3 lines | beside the QR code, else “the address is in the plan” | wraps at the same "
+    "places |",
+    "| maintenance note | 200 characters | wraps | – | – | wraps |",
+    "",
+    "A plan without a fallback address prints no QR code anywhere: the posters give the bottom row to the "
+    "unit's block, the card gives the numbers the whole width, the sheets print only the kit version there. "
+    "Whether a document fits never depends on the kit version or the date it is printed: their widest "
+    "possible values are measured.",
+    "",
+    "Beyond these limits a build may fail. It then names the region that overflows, what it holds, by how "
+    "much (in mm and lines of text) and what to do — a shorter text, the unit's `short_name` or the plan's "
+    "`short_title`, fewer steps — and `nødkit check` says so first, in the same words.",
+    "",
+]
+
+
 def reference() -> str:
     """The text of docs/layouts.md."""
     units = ", ".join(_UNITS)
@@ -235,6 +290,7 @@ def reference() -> str:
         *_table(SizeRange),
         "",
     ]
+    lines += WHAT_FITS
     lines += _section(("theme.yaml",), Theme,
                       "The fonts of every document. A layouts folder of your own needs a `theme.yaml` only "
                       "to change them, e.g. for a language whose letters the default fonts lack "

@@ -64,3 +64,17 @@ def test_every_layout_file_but_the_sheets_has_a_section(script):
             continue
         assert spec.file.name in documented.get(type(spec.layout), ()), \
             f"{spec.file.name} ({type(spec.layout).__name__}) has no section in docs/layouts.md"
+
+
+def test_what_fits_states_the_limits_the_envelope_tests_build():
+    """docs/layouts.md "What fits" and tests/envelope.py name the same limits, row for row."""
+    from envelope import BOUNDS
+
+    written = (REPO / "docs" / "layouts.md").read_text(encoding="utf-8")
+    section = written.split("## What fits", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ") and "---" not in line}
+    rows.discard("content")
+    missing = [b.limit for b in BOUNDS if b.limit not in section]
+    assert not missing, f"limits the tests build that docs/layouts.md does not state: {missing}"
+    untested = rows - {b.limit.split("|")[1].strip() for b in BOUNDS}
+    assert not untested, f"rows of 'What fits' that no envelope test builds: {sorted(untested)}"

@@ -445,9 +445,10 @@ def test_other_municipality_shows_its_own_facts(other_kit, unit, document):
                           txt(plan["revision"]["editor"]), txt(plan["revision"]["approved_by"])]
     expected += [txt(contacts[cid]["name"]) for cid in plan["contacts"]]  # incl. "Drift & Support", as itself
     missing = [fact for fact in expected if fact not in text]
-    # under the QR code a long address may take two lines, broken after a '/' or before a '.'
+    # under the QR code a long address may take two lines, broken after a '/' or before a '.' (or
+    # the '?', '&' or '#' of a query)
     url = plan["fallback"]["url"]
-    lines = re.search(r"\s*".join(re.escape(part) for part in re.split(r"(?<=/)|(?=\.)", url) if part), text)
+    lines = re.search(r"\s*".join(re.escape(part) for part in re.split(r"(?<=/)|(?=[.?&#])", url) if part), text)
     missing += [] if lines else [url]
     assert not missing, f"not on the poster: {missing}"
     if me["plan"] == "cura":

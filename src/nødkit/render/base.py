@@ -166,11 +166,11 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 
 
 def address_breaks(text: str) -> list[int]:
-    """Where a web or e-mail address may end a line: after a '/', before a '.' or '@' — never
-    inside the scheme ("https://") or inside a word."""
+    """Where a web or e-mail address may end a line: after a '/', before a '.' or '@', and before
+    the '?', '&' and '#' of a query — never inside the scheme ("https://") or inside a word."""
     start = len(_SCHEME.match(text)[0]) if _SCHEME.match(text) else 1
     cuts = {i + 1 for i, ch in enumerate(text) if ch == "/" and i + 1 >= start}
-    cuts |= {i for i, ch in enumerate(text) if ch in ".@" and i >= start}
+    cuts |= {i for i, ch in enumerate(text) if ch in ".@?&#" and i >= start}
     return sorted(c for c in cuts if 0 < c < len(text))
 
 
@@ -212,6 +212,20 @@ def widest(candidates: tuple[str, ...], font: str) -> str:
     """The widest of the values a text can take: a page reserves its room, so that whether it
     fits never depends on today's date or this build's kit version."""
     return max(candidates, key=lambda t: pdfmetrics.stringWidth(t, font, 10))
+
+
+@functools.lru_cache(maxsize=64)
+def _dates(lang: str, region: str, form: str, year: int) -> tuple[str, ...]:
+    import datetime as dt
+
+    from ..i18n import Words
+    words, first = Words(lang, region), dt.date(year, 1, 1)
+    return tuple(getattr(words, form)(first + dt.timedelta(n)) for n in range(366 * 2))
+
+
+def widest_date(words, form: str, year: int, font: str) -> str:
+    """The widest date of this year and the next in one of `Words`' formats (e.g. "date_long")."""
+    return widest(_dates(words.lang, words.region, form, year), font)
 
 
 def widest_version(font: str, length: int = 8) -> str:
@@ -279,6 +293,9 @@ def fit(build: Callable[[float], list[Flowable]], width: float, height: float, *
     save trials: heights grow in steps, one line at a time.)"""
     smallest = build(0.0)
     if stack_height(smallest, width) > height + 0.01:
+        wide = too_wide(smallest, width)
+        if wide:
+            raise RenderError(wide[1], field=wide[0])
         raise RenderError(_too_long(smallest, width, height, what), field=_tallest(smallest, width))
     full = build(1.0)
     if stack_height(full, width) <= height:
@@ -301,10 +318,34 @@ def _tallest(flowables: Sequence[Flowable], width: float) -> str:
     return getattr(tallest, "nk_field", "?")
 
 
+def too_wide(flowables: Sequence[Flowable], width: float) -> tuple[str, str] | None:
+    """(field, message) for the first text with a word wider than its box, looking inside boxes
+    and beside numbers; None if every word fits."""
+    for f in flowables:
+        f.wrap(width, 10_000)
+        if isinstance(f, Boxed):
+            found = too_wide(f.content, width - 2 * f.padding)
+        elif isinstance(f, Grid):
+            found = next(filter(None, (too_wide([c], width) for c in f.cells)), None)
+        elif isinstance(f, NumberRow):
+            found = too_wide([f.label], width) or ((f.nk_field, f"the number {f.number!r} is wider than its box "
+                                                   f"({width / mm:.0f} mm) even at {f.size:g}pt")
+                                                   if f.nk_overflow > OVERFLOW else None)
+        elif getattr(f, "nk_overflow", 0.0) > OVERFLOW:
+            style = f.style
+            word = max(f.getPlainText().split(), key=lambda w: pdfmetrics.stringWidth(w, style.fontName,
+                                                                                      style.fontSize))
+            found = (getattr(f, "nk_field", "?"), f"the word '{word}' is wider than its box ({width / mm:.0f} mm) "
+                     f"even at the smallest size ({style.fontSize:g}pt); shorten it or break it with a space or "
+                     f"hyphen")
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
 def _too_long(flowables, width, height, what) -> str:
-    if overflow(flowables, width) > OVERFLOW:
-        return (f"a word is wider than the {what} ({width / mm:.0f} mm) even at the smallest allowed size; "
-                f"shorten it or break it with a space")
     need = stack_height(flowables, width)
     leading = max((getattr(getattr(f, "style", None), "leading", 0) for f in flowables), default=0) or 10
     lines = math.ceil((need - height) / leading)
@@ -497,6 +538,9 @@ class NumberRow(Flowable):
         self._nw = pdfmetrics.stringWidth(self.number, self.font, self.size)
         label_w = avail_width - self._nw - 3 * mm
         self._stacked = label_w < self._longest_word() + 1
+        if not self._stacked:  # a label squeezed into three lines or more reads better above its number
+            self.label.wrap(label_w, 10_000)
+            self._stacked = len(getattr(self.label.blPara, "lines", ())) > 2
         if self._stacked:
             self._lh = self.label.wrap(avail_width, 10_000)[1]
             self._h = self._lh + self.size * 1.1

@@ -175,6 +175,7 @@ def _strip(c: Canvas, kit: Kit, layout: CardsLayout, fonts: FontSet, size: Size,
 
 BACK_DROPPABLE = ("reset", "mobile")
 TITLE_LINES = 2  # the title band of the card; a longer title wants the plan's short_title
+URL_LINES = 3  # the fallback address along the bottom of the front
 FOOT_LINES = 3  # the unit's name at the foot of the back; a longer name wants the unit's short_name
 
 
@@ -256,7 +257,7 @@ def _front(kit: Kit, layout: CardsLayout, fonts: FontSet, size: dict[str, Size])
         left_out.append("leaves out the contacts' call_when conditions, to make room")
     if shown < len(ringable):
         left_out.append(f"shows {shown} of the {len(ringable)} contacts with a number; not shown: "
-                        f"{', '.join(ct.name for ct in ringable[shown:])}")
+                        f"{'; '.join(ct.name for ct in ringable[shown:])}")
 
     def draw(c: Canvas) -> None:
         c.setFillColor(HexColor(layout.colours.band))
@@ -273,38 +274,41 @@ class _CardUrl:
     """The fallback address along the bottom of the front, right-aligned under the QR code:
     "Nexus in the browser: address" on one line, or the address alone on one or two lines."""
 
-    def __init__(self, lines: list[str], label: str | None, size: float, fonts: FontSet):
+    def __init__(self, lines: list[str], label: str | None, size: float, fonts: FontSet, font: str | None = None):
         self.lines, self.label, self.size, self.fonts = lines, label, size, fonts
+        self.font = font or fonts.bold
         self.height = len(lines) * size * 1.2
 
     def draw(self, c: Canvas, right: float, bottom: float, ink: str) -> None:
         c.setFillColor(HexColor(ink))
-        for i, line in enumerate(reversed(self.lines)):
-            baseline = bottom + self.size * 0.25 + i * self.size * 1.2
-            c.setFont(self.fonts.bold, self.size)
+        for i, line in enumerate(self.lines):  # top line first: the order a reader (and a PDF's text) has
+            baseline = bottom + self.size * 0.25 + (len(self.lines) - 1 - i) * self.size * 1.2
+            c.setFont(self.font, self.size)
             c.drawRightString(right, baseline, line)
-            if self.label and i == len(self.lines) - 1:
+            if self.label and i == 0:
                 c.setFont(self.fonts.regular, self.size)
-                c.drawRightString(right - stringWidth(line, self.fonts.bold, self.size), baseline, self.label)
+                c.drawRightString(right - stringWidth(line, self.font, self.size), baseline, self.label)
 
 
 def _card_url(kit: Kit, fonts: FontSet, text: Size, width: float) -> _CardUrl:
-    url = checked(kit.fallback_url, fonts.bold, "plan.fallback.url")
+    url = checked(checked(kit.fallback_url, fonts.bold, "plan.fallback.url"), fonts.regular, "plan.fallback.url")
     label = checked(_label(kit), fonts.regular, "label")
     sizes = [text.max - 0.25 * i for i in range(int((text.max - text.min) / 0.25) + 1)]
     for size in sizes:  # the label and the address on one line, as large as that fits
         if _width(label, url, fonts, size) <= width:
             return _CardUrl([url], label, size, fonts)
-    for size in sizes:  # the address alone, on one line, then on two
+    for size in sizes:  # the address alone, on one line
         if stringWidth(url, fonts.bold, size) <= width:
             return _CardUrl([url], None, size, fonts)
-    for size in sizes:
-        lines = break_address(url, fonts.bold, size, width)
-        if len(lines) <= 2 and all(stringWidth(line, fonts.bold, size) <= width for line in lines):
-            return _CardUrl(lines, None, size, fonts)
-    most = int(2 * width / stringWidth("m", fonts.bold, text.min) * 1.6)
-    raise RenderError(f"the fallback URL ({len(url)} characters) needs more than two lines on the card at "
-                      f"{text.min:g}pt; a card holds about {most} characters (a short link from the supplier helps)",
+    # then on two lines, bold, then in the narrower regular weight on two or three lines
+    for font, most in ((fonts.bold, 2), (fonts.regular, 2), (fonts.regular, URL_LINES)):
+        for size in sizes:
+            lines = break_address(url, font, size, width)
+            if len(lines) <= most and all(stringWidth(line, font, size) <= width for line in lines):
+                return _CardUrl(lines, None, size, fonts, font)
+    chars = int(URL_LINES * width / stringWidth(url, fonts.regular, text.min) * len(url) * 0.9)
+    raise RenderError(f"the fallback URL ({len(url)} characters) needs more than {URL_LINES} lines on the card at "
+                      f"{text.min:g}pt; a card holds about {chars} characters (a short link from the supplier helps)",
                       field="plan.fallback.url")
 
 
@@ -409,8 +413,8 @@ def _back(kit: Kit, layout: CardsLayout, fonts: FontSet, size: dict[str, Size]):
         c.line(p, rule_y, CARD_WIDTH - p, rule_y)
         c.setFillColor(HexColor(ink))
         c.setFont(fonts.bold, foot_size)
-        for i, name in enumerate(reversed(names)):
-            c.drawString(p, p + foot_size * 0.25 + i * line_h, name)
+        for i, name in enumerate(names):  # top line first, as it reads
+            c.drawString(p, p + foot_size * 0.25 + (len(names) - 1 - i) * line_h, name)
         c.setFont(fonts.regular, foot_size)
         c.drawRightString(CARD_WIDTH - p, p + foot_size * 0.25, version)
     return draw, left_out

@@ -247,8 +247,8 @@ def _numbered_canvas(fonts: FontSet, kit: Kit, layout: PlanLayout, footer_text: 
             lines = simpleSplit(footer_text, fonts.regular, size, room)
             rule = m + size * (0.55 + 1.25 * len(lines))
             self.line(m, rule, w - m, rule)
-            for i, line in enumerate(reversed(lines)):
-                self.drawString(m, m + i * size * 1.25, line)
+            for i, line in enumerate(lines):  # top line first, as it reads
+                self.drawString(m, m + (len(lines) - 1 - i) * size * 1.25, line)
             self.drawRightString(w - m, m, page)
             if kit.example:
                 watermark(self, kit._("EXAMPLE – not for use"), fonts, layout.page.points, "#9A9A9A")

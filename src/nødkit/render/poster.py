@@ -25,7 +25,6 @@ the dates are measured at the widest value they can take (`worst`).
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import itertools
 import math
@@ -41,13 +40,13 @@ from ..errors import RenderError
 from ..layout.poster import PosterLayout
 from ..resolve import ContactView, Kit
 from .base import (OVERFLOW, STEPS, Boxed, Drawn, FontSet, Grid, NumberRow, Size, Text, break_address, checked, draw_qr,
-                   draw_stack, new_canvas, stack_height, unbroken, watermark, widest, widest_version)
+                   draw_stack, new_canvas, stack_height, too_wide, unbroken, watermark, widest_date, widest_version)
 
 BLOCK_GAP = 0.5  # × gap between the blocks of a column
 CAPTION_SHARE = 0.55  # the QR code's column may be this wide (of the width) for a long address
 URL_LINES = 3  # the most lines the address under the QR code may take
 KEEP_NEIGHBOURS = 2  # when not all fit: the first two neighbour units stay, then contacts come first
-SPLITS = (0.0, 0.08, -0.08)  # the left column may be this much wider or narrower (of the width) than the layout's
+SPLITS = (0.0, 0.08, -0.08, 0.16)  # the left column may be this much wider or narrower (of the width) than the layout's
 # What the poster leaves out, in this order, before it leaves out a contact, when not everything
 # fits at the smallest sizes (the plan in the binder has it all): the dates of planned downtime
 # (its note stays), the forgotten-password route, how to use the fallback address (its QR code
@@ -59,7 +58,7 @@ DROPPABLE = ("dates", "reset", "how", "mobile")
 class _Block:
     """A group of text that stays together in a column, e.g. the steps or one call box."""
 
-    key: str  # what it holds, for the height cache
+    key: tuple  # everything it prints: blocks with the same key have the same height (see _HEIGHTS)
     what: str  # for messages: "the steps (5)"
     field: str  # the field to name when it does not fit
     # its flowables at a scale (0..1); `worst`: with the widest dates it can print (to measure)
@@ -85,6 +84,20 @@ class _Solution:
     shown: _Shown
 
 
+# Heights of blocks by what they print, the layout and fonts, the scale and the width. Fitting a
+# poster measures each block at many scales and widths; the steps, call boxes, routes and planned
+# downtime are the same for every unit of a plan and language, so a worker drawing many units
+# measures them once. Bounded: cleared when it grows past what a large build needs.
+_HEIGHTS: dict[tuple, object] = {}
+_MOST_HEIGHTS = 50_000
+
+
+def _remember(key: tuple, height: float) -> None:
+    if len(_HEIGHTS) >= _MOST_HEIGHTS:
+        _HEIGHTS.clear()
+    _HEIGHTS[key] = height
+
+
 def render_poster(kit: Kit, layout: PosterLayout, fonts: FontSet) -> Drawn:
     poster = _Poster(kit, layout, fonts)
     solution = poster.solve()
@@ -102,7 +115,7 @@ class _Poster:
         self.white = layout.colours.band_text
         self.pad = self.gap * 0.65  # inside the title band
         self.browser = self._("{system} in the browser").format(system=kit.system)
-        self._heights: dict[tuple, float] = {}
+        self.sig = (layout.model_dump_json(), fonts)  # what every height depends on besides the text
         self.title_max = self._title_size()
         self.footer_size, self.footer_h = self._footer_size()
 
@@ -128,7 +141,8 @@ class _Poster:
                                       space_after=0.35))
             return out
         longest = max(range(len(kit.steps)), key=lambda i: len(kit.steps[i]))
-        return _Block("steps", f"the steps ({len(kit.steps)})", f"plan.steps[{longest}]", make)
+        return _Block(("steps", self._("Do this now"), kit.steps), f"the steps ({len(kit.steps)})",
+                      f"plan.steps[{longest}]", make)
 
     def _routes(self, dropped: tuple[str, ...]) -> _Block | None:
         kit, _ = self.kit, self._
@@ -151,7 +165,7 @@ class _Poster:
                     out.append(self._text(text, field, "body", scale, space_after=0.3))
             return out
         field = max(parts, key=lambda p: len(p[1]))[2]
-        return _Block(f"routes:{','.join(dropped)}", "the fallback routes", field, make)
+        return _Block(("routes", tuple(parts)), "the fallback routes", field, make)
 
     def _downtime(self, dropped: tuple[str, ...]) -> _Block | None:
         kit, _ = self.kit, self._
@@ -165,16 +179,17 @@ class _Poster:
                 out.append(self._text(_("Next dates: {dates}").format(dates=self._dates(worst)), "plan.maintenance",
                                       "body", scale))
             return out
-        return _Block(f"downtime:{'dates' in dropped}", "planned downtime", "plan.maintenance.note", make)
+        key = ("downtime", kit.maintenance_note, "dates" in dropped, len(kit.maintenance_days), kit.as_of.year,
+               _("Planned downtime"), _("Next dates: {dates}"))
+        return _Block(key, "planned downtime", "plan.maintenance.note", make)
 
     def _dates(self, worst: bool) -> str:
         words = self.kit.words
         if not worst:
             return ", ".join(unbroken(words.date_short_weekday(d)) for d in self.kit.maintenance_days)
         # the widest date of the coming years, as many times as dates are shown
-        year = self.kit.as_of.year
-        days = tuple(unbroken(words.date_short_weekday(dt.date(year, 1, 1) + dt.timedelta(n))) for n in range(731))
-        return ", ".join([widest(days, self.fonts.regular)] * len(self.kit.maintenance_days))
+        day = widest_date(words, "date_short_weekday", self.kit.as_of.year, self.fonts.regular)
+        return ", ".join([unbroken(day)] * len(self.kit.maintenance_days))
 
     def _boxes(self, shown: tuple[ContactView, ...]) -> list[_Block]:
         kit, _ = self.kit, self._
@@ -204,11 +219,10 @@ class _Poster:
                 if first:
                     return [self._text(_("Call now"), "label", "heading", scale, bold=True, space_after=0.3), box]
                 return [box]
-            field = max((f"contacts.{c.id}.call_when" for c in contacts), default="plan.outside_hours",
-                        key=lambda f: len(f))
-            blocks.append(_Block(f"box:{key}:{len(contacts)}:{first}",
-                                 f"the call box “{title}” ({len(contacts)} contacts)",
-                                 field, make))
+            longest = max(contacts, key=lambda c: len(c.call_when or ""), default=None)
+            field = f"contacts.{longest.id}.call_when" if longest and longest.call_when else "plan.outside_hours"
+            blocks.append(_Block(("box", title, hours, contacts, advice, first, _("Call now"), _("Do not call: {text}")),
+                                 f"the call box “{title}” ({len(contacts)} contacts)", field, make))
         return blocks
 
     def _contact(self, scale: float, contact: ContactView, *, show_hours: bool) -> list[Flowable]:
@@ -245,7 +259,7 @@ class _Poster:
         if not items:
             return None
         text = _("More in the plan in the binder: {items}.").format(items=", ".join(items))
-        return _Block(f"more:{text}", text, "label",
+        return _Block(("more", text), text, "label",
                       lambda scale, worst: [self._text(text, "label", "body", scale, bold=True)])
 
     def _unit(self, neighbours: int) -> _Block:
@@ -268,7 +282,9 @@ class _Poster:
             head = self._text(kit.unit_name, "unit.name", "contact", scale, bold=True, colour=self.white)
             return [Boxed(head, body, padding=2.5 * mm, border=1.5)]
         what = f"the unit's block: address, leader, unit phone, {len(shown)} neighbour units"
-        return _Block(f"unit:{neighbours}", what, "unit.address", make)
+        key = ("unit", kit.unit_name, kit.unit_address, kit.leader_name, kit.leader_phone, kit.unit_phone, shown,
+               len(kit.neighbours), _("Leader"), _("Unit phone"), _("Neighbour units – call to hear if they are hit too"))
+        return _Block(key, what, "unit.address", make)
 
     def _labelled(self, label: str, number: str, field: str, scale: float) -> NumberRow:
         """'Label .......... 33 12 34 56': the number big, bold and never broken."""
@@ -310,9 +326,7 @@ class _Poster:
         ]
 
     def _widest_long_date(self) -> str:
-        year = self.kit.as_of.year
-        days = tuple(self.kit.words.date_long(dt.date(year, 1, 1) + dt.timedelta(n)) for n in range(731))
-        return widest(days, self.fonts.regular)
+        return widest_date(self.kit.words, "date_long", self.kit.as_of.year, self.fonts.regular)
 
     def _footer(self, size: float, worst: bool) -> list[Flowable]:
         return [self._text(line, "plan.revision", Size(size, size), 1.0, colour=self.layout.colours.ink)
@@ -327,6 +341,12 @@ class _Poster:
     # --- the QR code and its caption --------------------------------------------------------
 
     def _caption(self, scale: float) -> tuple[float, float, list[str], float] | None:
+        key = (self.sig, "caption", self.kit.fallback_url, self.browser, scale)
+        if key not in _HEIGHTS:
+            _HEIGHTS[key] = self._measure_caption(scale)
+        return _HEIGHTS[key]
+
+    def _measure_caption(self, scale: float) -> tuple[float, float, list[str], float] | None:
         """(column width, caption height, address lines, size) under the QR code at this scale, or
         None where it does not fit: the address on one line if it fits at some size of the range
         (an address is read and typed whole), else broken at '/' and '.' into at most URL_LINES
@@ -356,10 +376,10 @@ class _Poster:
     # --- fitting ----------------------------------------------------------------------------
 
     def _height(self, block: _Block, k: int, width: float) -> float:
-        key = (block.key, k, round(width, 3))
-        if key not in self._heights:
-            self._heights[key] = stack_height(block.make(k / STEPS, True), width)
-        return self._heights[key]
+        key = (self.sig, block.key, k, round(width, 3))
+        if key not in _HEIGHTS:
+            _remember(key, stack_height(block.make(k / STEPS, True), width))
+        return _HEIGHTS[key]
 
     def _column(self, blocks: tuple[_Block, ...], k: int, width: float) -> float:
         if not blocks:
@@ -367,10 +387,10 @@ class _Poster:
         return sum(self._height(b, k, width) for b in blocks) + BLOCK_GAP * self.gap * (len(blocks) - 1)
 
     def _band_h(self, k: int) -> float:
-        key = ("band", k)
-        if key not in self._heights:
-            self._heights[key] = stack_height(self._band(k / STEPS), self.inner_w - 2 * self.pad) + 2 * self.pad
-        return self._heights[key]
+        key = (self.sig, "band", self.kit.title, self.kit.summary, self.title_max, k)
+        if key not in _HEIGHTS:
+            _remember(key, stack_height(self._band(k / STEPS), self.inner_w - 2 * self.pad) + 2 * self.pad)
+        return _HEIGHTS[key]
 
     def _bottom(self, unit: _Block, k: int, grow: float = 0.0) -> tuple[float, float, float]:
         """(height of the bottom row, width of the unit's block, side of the QR code); `grow`
@@ -407,7 +427,7 @@ class _Poster:
         boxes = self._boxes(self.kit.contacts[:shown.contacts])
         more = self._more(shown)
         movable = [b for b in (self._routes(shown.dropped), self._downtime(shown.dropped)) if b is not None]
-        choices = [("L", "R") if b.key.startswith("routes") else ("R", "L") for b in movable]
+        choices = [("L", "R") if b.key[0] == "routes" else ("R", "L") for b in movable]
         for split in SPLITS:
             left_w, _right_w = self._split(self.layout.steps_width + split)
             for moved in range(len(boxes)):  # the last call boxes may go left; the first stays right
@@ -476,12 +496,14 @@ class _Poster:
         if shown.contacts < len(kit.contacts):
             left_out = kit.contacts[shown.contacts:]
             out.append(f"shows {shown.contacts} of the plan's {len(kit.contacts)} contacts; not shown: "
-                       f"{', '.join(c.name for c in left_out)}")
+                       f"{'; '.join(c.name for c in left_out)}")
         if shown.neighbours < len(kit.neighbours):
             left_out = kit.neighbours[shown.neighbours:]
             out.append(f"shows {shown.neighbours} of the unit's {len(kit.neighbours)} neighbour units; not "
-                       f"shown: {', '.join(n.name for n in left_out)}")
-        left_out = [self._dropped_item(d) for d in shown.dropped if self._dropped_item(d)]
+                       f"shown: {'; '.join(n.name for n in left_out)}")
+        named = {"dates": "the dates of planned downtime", "reset": "the forgotten-password route",
+                 "how": "how to use the fallback address", "mobile": "what to do when the network is down"}
+        left_out = [named[d] for d in shown.dropped if self._dropped_item(d)]
         if left_out:
             out.append(f"leaves out, to make room: {', '.join(left_out)}")
         return tuple(note + " (it points to the plan in the binder, which has them)" for note in out)
@@ -513,8 +535,8 @@ class _Poster:
         for block in (*middle, unit):
             width = unit_w if block is unit else widest_column
             if block is not None and self._height(block, 0, width) == math.inf:
-                return RenderError(f"{block.what}: a word is wider than its column even at the smallest size; "
-                                   f"shorten it or break it with a space", field=block.field)
+                field, message = too_wide(block.make(0.0, True), width) or (block.field, "a word is too wide")
+                return RenderError(f"{block.what}: {message}", field=field)
         room = self._room(unit, 0)
         best = None
         for left, right, left_w in self._arrangements(shown):
@@ -531,7 +553,7 @@ class _Poster:
         column = "the left column" if side == "left" else "the right column"
         advice = {"steps": "shorten the steps or give fewer of them (the plan in the binder keeps its full text)",
                   "routes": "shorten the fallback texts (fallback.how, fallback.mobile, password_reset.how)",
-                  "downtime": "shorten maintenance.note"}.get(biggest.key.split(":")[0],
+                  "downtime": "shorten maintenance.note"}.get(biggest.key[0],
                                                               "shorten call_when, does_not and outside_hours")
         return RenderError(
             f"does not fit even at the smallest sizes: {column} ({', '.join(b.what for b in blocks)}) needs "

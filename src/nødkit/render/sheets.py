@@ -110,18 +110,18 @@ def render_sheet(kit: Kit, layout: SheetLayout, fonts: FontSet) -> Drawn:
             x += w
 
     if layout.type == "rows":
-        _table(c, layout, g, fonts, say, _("Entered in {system}: date / init.").format(system=kit.system),
-               _("No."))
+        _table(c, layout, g, fonts, say, [_("Entered in {system}: date / init.").format(system=kit.system),
+                                          _("Entered: date / init.")], _("No."))
     else:
         _boxes(c, layout, g, fonts, say)
 
-    _footer(c, layout, g, fonts, kit, say)
+    notes = _footer(c, layout, g, fonts, kit, say)
 
     if kit.example:
         watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
     c.showPage()
     c.save()
-    return Drawn(buf.getvalue())
+    return Drawn(buf.getvalue(), tuple(notes))
 
 
 # --- band ------------------------------------------------------------------------------
@@ -294,7 +294,8 @@ def _choices(c: Canvas, fonts: FontSet, texts: list[str], x: float, y: float, si
 
 # --- the table -------------------------------------------------------------------------
 
-def _table(c: Canvas, layout: SheetLayout, g, fonts: FontSet, say, back_entry: str, number: str) -> None:
+def _table(c: Canvas, layout: SheetLayout, g, fonts: FontSet, say, back_entry: list[str], number: str) -> None:
+    """`back_entry`: the back-entry column's heading, then a shorter one for a system with a long name."""
     columns = table_columns(layout)
     labels, fields = [], []
     for col in columns:
@@ -302,7 +303,9 @@ def _table(c: Canvas, layout: SheetLayout, g, fonts: FontSet, say, back_entry: s
             labels.append(number)
             fields.append("label")
         elif col.role == "back-entry":
-            labels.append(back_entry)
+            fitting = [t for t in back_entry if label_fits(t, fonts.bold, MIN_LABEL_PT, col.width,
+                                                           layout.column_header_height)]
+            labels.append((fitting or back_entry)[0])
             fields.append("label")
         else:
             labels.append(say(layout.columns[col.source].label, f"columns[{col.source}].label"))
@@ -418,7 +421,8 @@ def _boxes(c: Canvas, layout: SheetLayout, g, fonts: FontSet, say) -> None:
 
 # --- footer ----------------------------------------------------------------------------
 
-def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) -> None:
+def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) -> list[str]:
+    """The footer; returns notes of what it had to leave out."""
     _ = kit._
     m = layout.margin
     qr = layout.qr_size
@@ -433,8 +437,9 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
             raise RenderError(f"the fallback URL needs a QR code larger than {qr / mm:.0f} mm for modules of at "
                               f"least 0.4 mm; raise qr_size in the sheet's layout", field="plan.fallback.url")
         address = _break_url(checked(kit.fallback_url, fonts.regular, "plan.fallback.url"), fonts.regular)
-        lines = [(_("For entering afterwards:"), fonts.regular, "label"),
-                 (_("{system} in the browser").format(system=kit.system), fonts.bold, "label")]
+        browser = checked(_("{system} in the browser").format(system=kit.system), fonts.bold, "plan.system")
+        lines = [(_("For entering afterwards:"), fonts.regular, "label")]
+        lines += [(part, fonts.bold, "plan.system") for part in simpleSplit(browser, fonts.bold, SMALL_PT, CAPTION_WIDTH)]
         lines += [(part, fonts.regular, "plan.fallback.url") for part in address]
         cap_x = qr_x - layout.gap - CAPTION_WIDTH
     else:
@@ -442,12 +447,15 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
     lines.append((version, fonts.regular, "label"))
     step = SMALL_PT * LEADING
     room = max(qr, 2 * step) if kit.fallback_url else step
+    notes: list[str] = []
     if len(lines) * step > room:
         lines = lines[1:]  # "For entering afterwards:" gives way to a long address
     if len(lines) * step > room:
-        most = int(len(kit.fallback_url) * (len(address) - (len(lines) * step - room) / step) / len(address))
-        raise RenderError(f"the fallback URL ({len(kit.fallback_url)} characters) is too long to print beside the "
-                          f"QR code of the sheets; at most about {most} characters fit", field="plan.fallback.url")
+        # an address this long is scanned, not typed: the QR code holds it, the plan prints it
+        lines = [line for line in lines if line[2] == "plan.system"]
+        lines += [(_("The address is in the plan."), fonts.regular, "label"), (version, fonts.regular, "label")]
+        notes.append("the registration sheets leave out the fallback address in letters (too long for the "
+                     "room beside the QR code); the QR code holds it and the plan prints it")
     reserved = _("Kit version {version}").format(version=widest_version(fonts.regular))
     y = m + min(room, len(lines) * step) - SMALL_PT * 0.85
     for text, font, field in lines:
@@ -467,28 +475,39 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
         x = g.left
         for i, w in line:
             if i is None:
-                _field(c, fonts, x, top, w, layout.field_height,
-                       _("Entered in {system}: date / init.").format(system=kit.system), field="label")
+                entered = _("Entered in {system}: date / init.").format(system=kit.system)
+                if stringWidth(entered, fonts.regular, FIELD_PT) > w - 2 * PAD:  # a long system name
+                    entered = _("Entered: date / init.")
+                _field(c, fonts, x, top, w, layout.field_height, entered, field="label")
             else:
                 _layout_field(c, fonts, say, layout.footer[i], f"footer[{i}]", x, top, w, layout.field_height)
             x += w
         top -= layout.field_height
 
-    text = _("When {system} works again: enter every row in {system}, then write the date and your initials "
-             "in the “Entered” column. Give the sheet to the leader.") if layout.type == "rows" else \
-        _("When {system} works again: enter what concerns a citizen in {system} and fill in “Entered”. "
-          "Give the sheet to the leader.")
-    text = checked(text.format(system=kit.system), fonts.regular, "label")
+    # the instruction under the fields; a system with a long name gets the shorter wording
+    texts = [_("When {system} works again: enter every row in {system}, then write the date and your initials "
+               "in the “Entered” column. Give the sheet to the leader."),
+             _("When {system} works again: enter every row, then the date and your initials under “Entered”. "
+               "Give the sheet to the leader.")] if layout.type == "rows" else \
+        [_("When {system} works again: enter what concerns a citizen in {system} and fill in “Entered”. "
+           "Give the sheet to the leader."),
+         _("When {system} works again: enter what concerns a citizen and fill in “Entered”. Give the sheet to "
+           "the leader.")]
     width = cap_x - layout.gap - g.left
-    wrapped = label_lines(text, fonts.regular, SMALL_PT, width)
-    if m + len(wrapped) * step > top - 1 * mm:
-        raise RenderError("the back-entry instruction does not fit under the footer fields; raise footer_height",
-                          field="footer_height")
+    for text in texts:
+        wrapped = label_lines(checked(text.format(system=kit.system), fonts.regular, "label"), fonts.regular,
+                              SMALL_PT, width)
+        if m + len(wrapped) * step <= top - 1 * mm:
+            break
+    else:
+        raise RenderError("the back-entry instruction does not fit under the footer fields; raise footer_height "
+                          "(or the system's name is very long)", field="footer_height")
     y = m + (len(wrapped) - 1) * step + 1
     c.setFont(fonts.regular, SMALL_PT)
     for line in wrapped:
         c.drawString(g.left, y, line)
         y -= step
+    return notes
 
 
 def _break_url(url: str, font: str) -> list[str]:
