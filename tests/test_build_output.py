@@ -244,7 +244,7 @@ for module, name in ((os, "fork"), (os, "register_at_fork"), (os, "forkpty"), (s
         delattr(module, name)
 multiprocessing.set_start_method("spawn", force=True)
 sys.argv[0] = "nødkit"
-from nødkit.cli import main
+from nødkit.console import main
 main()
 """
 

@@ -869,3 +869,209 @@ def test_export_writes_a_name_that_looks_like_a_formula_as_text(tmp_path):
     units.unlink()
     from nødkit.content.load import load_content
     assert load_content(content).unit("bakkehuset").name == name
+
+
+# --- issue 14: Ctrl-C at any moment ---------------------------------------------------------------
+
+@pytest.mark.parametrize("at", ["import:click", "import:nødkit.errors", "import:yaml", "arguments",
+                                "inside-a-library", "after"])
+def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, at):
+    """While nødkit imports itself (before any command runs), while click reads the arguments
+    (click's own answer was "Aborted!" and exit 1), inside a library that turns every exception
+    into its own (reportlab's font reader: "font file cannot be used", exit 2) and after the
+    command has ended (a Ctrl-C in Python's shutdown ended the process as killed, -2): the
+    one-line message and 130."""
+    out = tmp_path / "out"
+    process = _start(["check", "--content", str(CONTENT), "--as-of", AS_OF], env={"NODKIT_SIGINT_AT": at},
+                     script=str(FIXTURES / "nodkit_interrupted.py"))
+    code, output = _finish(process)
+    assert code == 130, f"exit {code}:\n{output}"
+    assert "Traceback" not in output and "Aborted" not in output, output
+    assert [ln for ln in output.splitlines() if ln.startswith("interrupted")], output
+    assert not out.exists()
+
+
+def test_ctrl_c_while_the_arguments_are_read_in_process(monkeypatch):
+    import click
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(click.Command, "make_context", interrupted)
+    result = invoke("check", "--content", str(CONTENT))
+    assert result.exit_code == 130 and "interrupted" in result.output and "Aborted" not in result.output, \
+        result.output
+
+
+def test_the_console_scripts_wrap_the_import():
+    """pyproject's entry points name console.main, which sets its handler before importing the
+    command line (an entry point naming cli:main is imported before any nødkit code runs)."""
+    import tomllib
+    scripts = tomllib.loads((CONTENT.parent / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    assert set(scripts.values()) == {"nødkit.console:main"}, scripts
+    source = (CONTENT.parent / "src" / "nødkit" / "console.py").read_text("utf-8")
+    assert source.index("signal.signal(signal.SIGINT, _before)") < source.index("from . import cli")
+
+
+# --- issue 14: files nødkit did not write -------------------------------------------------------
+
+def _user_files(out: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, "utf-8")
+
+
+@pytest.mark.parametrize("files", [
+    {"index.html": "<h1>our intranet page</h1>\n"},  # a name nødkit writes: it was replaced without a word
+    {"notes.txt": "to do\n", "bakkehuset/extra.pdf": "%PDF-1.4 ours\n"},
+    {"bakkehuset/poster-a3.da.pdf": "%PDF-1.4 not nødkit's\n"},  # a name nødkit writes, no manifest
+], ids=["index-html", "notes-and-a-pdf", "a-document-name"])
+def test_a_folder_with_files_nodkit_did_not_write_is_refused_naming_them(tmp_path, files):
+    out = tmp_path / "output"
+    _user_files(out, files)
+    before = tree(out)
+    result = invoke(*build_args(CONTENT, out, "--unit", UNIT))
+    assert_failed_cleanly(result.exit_code, result.output, out, before, *files, "--allow-other-files")
+    assert "did not write" in result.output
+
+
+def test_other_files_beside_an_earlier_kit_are_refused_and_allowed_by_the_flag(tmp_path, earlier):
+    out, _before = earlier
+    _user_files(out, {"README.txt": "the kits for the units of area north\n", "index.html": "mine\n"})
+    (out / "manifest.json").write_text((out / "manifest.json").read_text("utf-8"))  # still nødkit's
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    # a hand-edited manifest cannot make a file nødkit's: it names README.txt as a document
+    manifest["files"].append({**manifest["files"][0], "path": "README.txt"})
+    (out / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    before = tree(out)
+    result = invoke(*build_args(CONTENT, out))
+    assert_failed_cleanly(result.exit_code, result.output, out, before, "README.txt", "--allow-other-files")
+    assert "index.html" not in result.output  # nødkit's own, as the manifest says
+    allowed = invoke(*build_args(CONTENT, out, "--allow-other-files"))
+    assert allowed.exit_code == 0, allowed.output
+    assert (out / "README.txt").read_text("utf-8") == "the kits for the units of area north\n"
+    assert "nødkit" in (out / "index.html").read_text("utf-8")
+
+
+def test_a_folder_of_many_other_files_is_refused_without_reading_it_all(tmp_path):
+    """`--out ~` by mistake: refused in moments, without reading the whole home folder."""
+    out = tmp_path / "home"
+    for i in range(30):
+        _user_files(out, {f"documents/{i}/note-{j}.txt": "x" for j in range(50)})
+    started = time.monotonic()
+    result = invoke(*build_args(CONTENT, out, "--unit", UNIT))
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1 and "holds at least 1,000 files that nødkit did not write" in result.output, \
+        result.output
+
+
+def test_what_file_browsers_leave_does_not_block_a_build(tmp_path, earlier):
+    out, _before = earlier
+    _user_files(out, {".DS_Store": "x", "bakkehuset/Thumbs.db": "x", "desktop.ini": "x"})
+    result = invoke(*build_args(CONTENT, out, "--unit", UNIT))
+    assert result.exit_code == 0, result.output
+    assert (out / ".DS_Store").read_text() == "x"
+
+
+# --- issue 14: nothing outside --out --------------------------------------------------------------
+
+@pytest.mark.parametrize("link", ["bakkehuset", "_thumbs", "calendar", "_thumbs/bakkehuset", "index.html",
+                                  "bakkehuset/poster-a3.da.pdf"])
+@pytest.mark.parametrize("allow", [False, True], ids=["", "allowing-other-files"])
+def test_no_write_through_a_symbolic_link_in_the_output_folder(tmp_path, earlier, link, allow):
+    out, _before = earlier
+    elsewhere = tmp_path / "elsewhere"
+    target = out / link
+    shutil.move(target, elsewhere)  # what was there now lies elsewhere, and a link points to it
+    target.symlink_to(elsewhere, target_is_directory=elsewhere.is_dir())
+    outside, before = tree(elsewhere) if elsewhere.is_dir() else {"": elsewhere.read_bytes()}, tree(out)
+    result = invoke(*build_args(changed_content(tmp_path), out, "--unit", UNIT, "--force",
+                                *(["--allow-other-files"] if allow else [])))
+    assert_failed_cleanly(result.exit_code, result.output, out, before, link, "symbolic link")
+    assert (tree(elsewhere) if elsewhere.is_dir() else {"": elsewhere.read_bytes()}) == outside
+
+
+def test_leftover_sweep_follows_no_link(tmp_path, earlier):
+    out, _before = earlier
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / ".plan.da.png.0123456789ab.tmp").write_text("someone else's")
+    (out / "_thumbs" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    result = invoke(*build_args(CONTENT, out, "--unit", UNIT))
+    assert result.exit_code == 1 and "linked" in result.output, result.output
+    assert (elsewhere / ".plan.da.png.0123456789ab.tmp").exists()
+
+
+@pytest.mark.parametrize("where", ["root", "empty", "blank", "content", "around-content", "layouts"])
+def test_out_that_is_no_folder_of_its_own_is_refused(tmp_path, where):
+    content = copy_content(tmp_path)
+    out = {"root": "/", "empty": "", "blank": "  ", "content": str(content), "around-content": str(tmp_path),
+           "layouts": str(CONTENT.parent / "layouts")}[where]
+    before, cwd_before = tree(tmp_path), sorted(os.listdir("."))
+    result = invoke("build", "--content", str(content), "--out", out, "--as-of", AS_OF, "--unit", UNIT)
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output, result.output
+    assert "--out" in result.output, result.output
+    assert tree(tmp_path) == before and sorted(os.listdir(".")) == cwd_before
+
+
+# --- issue 14: a lock whose process id was reused -------------------------------------------------
+
+@pytest.fixture
+def another_process():
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
+def _process_started(pid: int) -> float:
+    import psutil
+    return psutil.Process(pid).create_time()
+
+
+@pytest.mark.parametrize("lock", ["id-only", "another-start"])
+def test_a_lock_whose_id_now_names_another_live_process_is_taken_over(tmp_path, earlier, another_process, lock):
+    out, _before = earlier
+    pid = another_process.pid
+    if lock == "id-only":  # as nødkit wrote it before: the id alone, written before that process started
+        (out / LOCK).write_text(str(pid))
+        os.utime(out / LOCK, (time.time() - 3600, time.time() - 3600))
+    else:
+        import socket
+        (out / LOCK).write_text(json.dumps({"pid": pid, "started": _process_started(pid) - 3600,
+                                            "host": socket.gethostname()}))
+    result = invoke(*build_args(CONTENT, out, "--unit", UNIT))
+    assert result.exit_code == 0, result.output
+    assert not (out / LOCK).exists()
+
+
+def test_a_lock_of_a_live_build_is_respected_and_the_message_names_the_lock_file(tmp_path, earlier,
+                                                                                   another_process):
+    import socket
+    out, before = earlier
+    pid = another_process.pid
+    (out / LOCK).write_text(json.dumps({"pid": pid, "started": _process_started(pid), "host": socket.gethostname()}))
+    before = tree(out)
+    result = invoke(*build_args(CONTENT, out, "--unit", UNIT))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert str(pid) in result.output and str(out / LOCK) in result.output, result.output
+    assert tree(out) == before
+
+
+def test_schema_out_writes_no_file_of_someone_else_and_not_into_the_root(tmp_path):
+    out = tmp_path / "schemas"
+    assert invoke("schema", "--out", str(out)).exit_code == 0
+    assert invoke("schema", "--out", str(out)).exit_code == 0  # its own files: replaced
+    (out / "plan.schema.json").write_text('{"title": "our own plan schema"}\n', "utf-8")
+    (tmp_path / "elsewhere.json").write_text("outside\n", "utf-8")
+    (out / "units.schema.json").unlink()
+    (out / "units.schema.json").symlink_to(tmp_path / "elsewhere.json")
+    before = tree(tmp_path)
+    result = invoke("schema", "--out", str(out))
+    assert result.exit_code == 2 and "plan.schema.json" in result.output and "units.schema.json" in result.output, \
+        result.output
+    assert tree(tmp_path) == before
+    root = invoke("schema", "--out", "/")
+    assert root.exit_code == 1 and "root of the file system" in root.output, root.output
+    assert not Path("/plan.schema.json").exists()

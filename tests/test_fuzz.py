@@ -33,8 +33,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, CONTENT, decode_qr, pdf_text, render_page, run
+from conftest import AS_OF, AS_OF_DATE, CONTENT, decode_qr, pdf_text, render_page, run
 
+from nødkit.content.textfile import suspicious
 from nødkit.content.yamlfile import YamlDoc, parse_yaml
 from nødkit.errors import ContentError
 
@@ -45,19 +46,23 @@ SAFE_AREA_MM = 10
 # processor's typographic marks
 LATIN1 = "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x100)] if c != 0xAD)
 TYPOGRAPHIC = "–—“”‘’…€"
-ALPHABET = LATIN1 + TYPOGRAPHIC * 4 + "&<>\"'" * 4  # the characters markup cares about, more often
+ALPHABET = LATIN1.replace("{", "") + TYPOGRAPHIC * 4 + "&<>\"'" * 4  # the characters markup cares about, more often
+
+
+def printable(s: str) -> bool:
+    """Some letters and a mark (`Ã¥`) are what UTF-8 read with the wrong encoding looks like, and
+    refused as that (test_content_errors.py): a random text is not to look like one."""
+    return any(c.isalnum() for c in s) and not any(suspicious(s))
 
 
 def text(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy[str]:
-    return (st.text(alphabet=ALPHABET, min_size=min_size, max_size=max_size)
-            .filter(lambda s: any(c.isalnum() for c in s)))
+    return st.text(alphabet=ALPHABET, min_size=min_size, max_size=max_size).filter(printable)
 
 
 def words(max_words: int, max_word: int = 12) -> st.SearchStrategy[str]:
     """Sentence-like text: a poster wraps between words; one 90-letter word cannot wrap."""
     word = st.text(alphabet=ALPHABET.replace(" ", ""), min_size=1, max_size=max_word)
-    return (st.lists(word, min_size=1, max_size=max_words).map(" ".join)
-            .filter(lambda s: any(c.isalnum() for c in s)))
+    return st.lists(word, min_size=1, max_size=max_words).map(" ".join).filter(printable)
 
 
 URL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-._~/?&=#%+!$'()*,;:@"
@@ -225,3 +230,128 @@ def test_parse_yaml_returns_plain_data_or_a_content_error(source):
 ])
 def test_parse_yaml_edge_cases(source):
     test_parse_yaml_returns_plain_data_or_a_content_error.hypothesis.inner_test(source)
+
+
+# --- units spreadsheets (issue 14) -----------------------------------------------------------------
+#
+# Whatever bytes a units.csv holds, in whatever encoding and with whatever separator, and whatever
+# kind of value a units.xlsx cell holds: `load_content` returns units or raises ContentError whose
+# every problem names the spreadsheet — never another exception.
+
+HEADINGS = ["Id", "Navn", "Plan", "Adresse", "Telefon", "Leder", "Leder tlf.", "Naboenheder", "Sprog", "Eksempel",
+            "Kopier poster-a3", "name", "Ukendt"]
+CELL_CHARS = ALPHABET + ",;\t\"'\n\r{}=+-@æøåÆØÅ\u00a0\u200b\x0b"
+CELL_VALUES = ["bakkehuset", "nexus", "99 99 10 01", "ja", "SAND", "falsk", "x", "2", "-", "da, en", "Anne", ""]
+
+
+@pytest.fixture(scope="module")
+def sheet_content(tmp_path_factory) -> Path:
+    """A content folder whose units come from a spreadsheet each example overwrites."""
+    import shutil
+    content = tmp_path_factory.mktemp("sheet") / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "units.yaml").unlink()
+    return content
+
+
+def _load_or_refuse(content: Path, sheet: Path, write) -> None:
+    """`write(sheet)`, then load the content: its units, or problems that all name the sheet."""
+    from nødkit.content.load import load_content
+    write(sheet)
+    try:
+        load_content(content)
+    except ContentError as exc:
+        assert exc.problems
+        assert all(str(p.location.file) == str(sheet) for p in exc.problems), [str(p) for p in exc.problems]
+    finally:
+        sheet.unlink()
+
+
+cells = st.one_of(st.sampled_from(CELL_VALUES), st.text(alphabet=CELL_CHARS, max_size=12))
+
+
+@st.composite
+def csv_files(draw) -> bytes:
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
+    header = draw(st.lists(st.sampled_from(HEADINGS), min_size=1, max_size=9))
+    rows = draw(st.lists(st.lists(cells, max_size=10), max_size=5))
+
+    def quoted(cell: str) -> str:
+        return draw(st.sampled_from([cell, f'"{cell}"', '"' + cell.replace('"', '""') + '"']))
+    text = "\r\n".join(delimiter.join(quoted(c) for c in row) for row in [header, *rows])
+    if draw(st.booleans()):
+        text = f"sep={delimiter}\r\n" + text
+    raw = text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252", "cp850"])),
+                      errors="replace")
+    if draw(st.booleans()):  # a byte of something else in the middle (a DOS letter, a stray zero, ...)
+        at = draw(st.integers(0, len(raw)))
+        raw = raw[:at] + draw(st.binary(min_size=1, max_size=3)) + raw[at:]
+    return raw
+
+
+@settings(max_examples=4 * EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(csv_files())
+def test_any_units_csv_loads_or_is_refused_naming_it(sheet_content, raw):
+    _load_or_refuse(sheet_content, sheet_content / "units.csv", lambda path: path.write_bytes(raw))
+
+
+xlsx_values = st.one_of(
+    cells.filter(lambda c: not __import__("openpyxl").cell.cell.ILLEGAL_CHARACTERS_RE.search(c)),  # not storable st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False, width=32), st.booleans(),
+    st.datetimes(min_value=__import__("datetime").datetime(1900, 3, 1)), st.dates(min_value=__import__(
+        "datetime").date(1900, 3, 1)), st.sampled_from(['=A1&B1', '=1/0', '=NOW()', "#REF!", None]))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(HEADINGS), min_size=1, max_size=9),
+       st.lists(st.lists(xlsx_values, max_size=10), max_size=4))
+def test_any_units_xlsx_loads_or_is_refused_naming_it(sheet_content, header, rows):
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Enheder"
+    for row in [header, *rows]:
+        sheet.append(row)
+    _load_or_refuse(sheet_content, sheet_content / "units.xlsx", book.save)
+
+
+# --- references in texts (issue 14) --------------------------------------------------------------
+
+REFERENCE_BITS = ["{", "}", "{{", ":", "phone", "Phone", "email", "hours", "url", "it", "IT", "amk", "nexus-team",
+                  "fallback", "password-reset", "reset", " ", "-", "x", "{phone:it}", "{url:fallback}", "æ"]
+reference_texts = st.lists(st.sampled_from(REFERENCE_BITS), min_size=1, max_size=12).map("".join).filter(str.strip)
+
+
+@pytest.fixture(scope="module")
+def plan_content(tmp_path_factory) -> Path:
+    import shutil
+    content = tmp_path_factory.mktemp("refs") / "content"
+    shutil.copytree(CONTENT, content)
+    return content
+
+
+@settings(max_examples=4 * EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(reference_texts)
+def test_a_text_with_braces_is_expanded_right_or_refused_at_its_place(plan_content, text):
+    """Accepted: every `{` began a reference with a value, or was `{{`; the expanded text holds no
+    reference left. Refused: at the plan file, on the step's line."""
+    import json
+    from nødkit.content.load import load_content
+    from nødkit.content.references import Reference, scan
+    from nødkit.resolve import resolve_kit
+    plan = plan_content / "plans" / "nexus.yaml"
+    original = (CONTENT / "plans" / "nexus.yaml").read_text("utf-8")
+    old = "  - da: Ring til andre botilbud og hør, hvor stort nedbruddet er."
+    plan.write_text(original.replace(old, f"  - da: {json.dumps(text, ensure_ascii=False)}", 1), "utf-8")
+    line = original[:original.index(old)].count("\n") + 1
+    try:
+        content = load_content(plan_content)
+    except ContentError as exc:
+        assert all(str(p.location.file) == str(plan) and p.location.line == line and p.location.column >= 1
+                   and p.field.startswith("steps[0]") for p in exc.problems), [str(p) for p in exc.problems]
+        return
+    tokens = list(scan(text.strip()))  # (a text is stripped of spaces at its ends)
+    assert all(isinstance(t, (str, Reference)) for t in tokens)
+    kit = resolve_kit(content, content.unit("bakkehuset"), "da", AS_OF_DATE, version="fuzz")
+    values = {"phone:it": "72 36 14 48", "url:fallback": "http://holbaek.nexus.kmd.dk"}
+    assert kit.steps[0] == "".join(t if isinstance(t, str) else values.get(f"{t.kind}:{t.id}", "?") for t in tokens), \
+        (text, kit.steps[0])

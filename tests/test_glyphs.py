@@ -131,6 +131,15 @@ def assert_names_missing_glyph(output: str, char: str, field: str, font: str) ->
     assert all("theme.yaml" in ln and "docs/languages.md" in ln for ln in lines), lines  # what to do
 
 
+def assert_refused_at(output: str, file: str, field: str, char: str, font: str) -> None:
+    """`build` checks every text against its fonts first, as `check` does (issue 14): one problem
+    at the text's file:line:column, naming the field, the font, the character and its code point."""
+    lines = [ln for ln in output.splitlines() if re.search(rf"{re.escape(file)}:\d+:\d+: {re.escape(field)}: ", ln)
+             and font in ln and f"no glyph for '{char}' (U+{ord(char):04X})" in ln]
+    assert lines, output
+    assert all("theme.yaml" in ln and "docs/languages.md" in ln for ln in lines), lines  # what to do
+
+
 # --- what the PDFs embed ----------------------------------------------------------------------
 
 def test_every_document_embeds_only_subset_fonts_from_the_theme(default_kit):
@@ -147,10 +156,17 @@ def test_every_document_embeds_only_subset_fonts_from_the_theme(default_kit):
 
 # --- the default font (Vera) meets a letter it does not have ------------------------------
 
-def test_cyrillic_step_in_the_default_font_fails_naming_character_field_and_font(tmp_path):
+def test_cyrillic_step_in_the_default_font_fails_naming_character_field_and_font(tmp_path, monkeypatch):
     content = copy_content(tmp_path)
     edit(content / "plans" / "nexus.yaml", "  - da: Ring til andre botilbud", "  - da: Жring til andre botilbud")
     out = tmp_path / "output"
+    result = build(out, "--unit", "bakkehuset", content=content)
+    assert result.exit_code == 2, result.output
+    assert_refused_at(result.output, "nexus.yaml", "steps[0].da", "Ж", "Bitstream Vera Sans (Vera.ttf)")
+    assert nothing_written(out), sorted(out.rglob("*"))
+    # and should that check ever miss a text, each document still refuses to draw the letter
+    import nødkit.build
+    monkeypatch.setattr(nødkit.build, "_check_letters", lambda project: None)
     result = build(out, "--unit", "bakkehuset", content=content)
     assert result.exit_code == 1, result.output
     assert_names_missing_glyph(result.output, "Ж", "plan.steps[0]", "Bitstream Vera Sans (Vera.ttf)")
@@ -166,8 +182,8 @@ def test_a_letter_the_font_maps_to_its_empty_box_counts_as_missing(tmp_path):
     edit(content / "units.yaml", "leader: {name: Anne Eksempel", "leader: {name: Anne Ďurová")
     out = tmp_path / "output"
     result = build(out, "--unit", "bakkehuset", content=content)
-    assert result.exit_code == 1, result.output
-    assert "'Ď' (U+010E)" in result.output and "unit.leader" in result.output, result.output
+    assert result.exit_code == 2, result.output
+    assert "'Ď' (U+010E)" in result.output and "units[0].leader.name" in result.output, result.output
     assert nothing_written(out)
 
 
@@ -178,10 +194,10 @@ def test_greek_unit_name_fails_in_the_bold_font_too_and_keeps_earlier_output(tmp
     shutil.copytree(default_kit, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     result = build(out, "--unit", "bakkehuset", content=content)
-    assert result.exit_code == 1, result.output
-    # the poster prints the unit's name in bold, the plan in regular: each names its own font
-    assert_names_missing_glyph(result.output, "λ", "unit.name", "Bitstream Vera Sans Bold (VeraBd.ttf)")
-    assert_names_missing_glyph(result.output, "λ", "unit.name", "Bitstream Vera Sans (Vera.ttf)")
+    assert result.exit_code == 2, result.output
+    # the poster prints the unit's name in bold, the plan in regular: both fonts are named
+    assert_refused_at(result.output, "units.yaml", "units[0].name", "λ",
+                      "Bitstream Vera Sans (Vera.ttf) and Bitstream Vera Sans Bold (VeraBd.ttf)")
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before, "a failed build changed the output folder"
 
@@ -200,11 +216,17 @@ def test_check_names_file_line_and_both_fonts_for_a_letter_the_fonts_lack(tmp_pa
     edit(units, "name: Botilbud Bakkehuset", "name: Botilbud Bakke\u200bhuset λ")
     result = run("check", "--content", str(content))
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    # the invisible one is refused as the file is read, at its very column (issue 14)
+    column = units.read_text("utf-8").splitlines()[_line_of(units, "Bakke") - 1].index("\u200b") + 1
+    assert f"units.yaml:{_line_of(units, 'Bakke')}:{column}: an invisible character U+200B (zero width space)" \
+        in result.output, result.output
+    edit(units, "Bakke\u200bhuset", "Bakkehuset")
+    result = run("check", "--content", str(content))
     lines = [ln for ln in result.output.splitlines() if "units[0].name" in ln]
     assert len(lines) == 1, result.output
     line = lines[0]
     assert f"units.yaml:{_line_of(units, 'Bakke')}:" in line, line
-    assert "'λ' (U+03BB)" in line and "U+200B ZERO WIDTH SPACE" in line, line
+    assert "'λ' (U+03BB)" in line, line
     assert "Bitstream Vera Sans (Vera.ttf)" in line and "Bitstream Vera Sans Bold (VeraBd.ttf)" in line, line
     assert "(da)" in line and "theme.yaml" in line
 
@@ -261,8 +283,8 @@ def test_layout_font_lacking_a_glyph_fails_the_build_naming_character_field_and_
                and "'§' (U+00A7)" in ln for ln in checked.output.splitlines()), checked.output
     out = tmp_path / "output"
     result = build(out, "--unit", "bakkehuset", content=content, layouts=layouts)
-    assert result.exit_code == 1, result.output
-    assert_names_missing_glyph(result.output, "§", "plan.steps[0]", "Bitstream Vera Sans (Vera-without-U00A7.ttf)")
+    assert result.exit_code == 2, result.output
+    assert_refused_at(result.output, "nexus.yaml", "steps[0].da", "§", "Bitstream Vera Sans (Vera-without-U00A7.ttf)")
     assert nothing_written(out)
     # the same content in the default fonts builds: it is the font that lacks the letter
     assert build(out, "--unit", "bakkehuset", content=content).exit_code == 0
@@ -396,10 +418,10 @@ def test_the_glyph_check_uses_the_languages_font(tmp_path):
     edit(plan, "    en: Call other residential homes", "    en: Under § 3, call other residential homes")
     out = tmp_path / "output"
     result = build(out, "--unit", "solsikken", content=content, layouts=layouts)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     failures = [ln for ln in result.output.splitlines() if "has no glyph for" in ln]
-    assert failures and all("solsikken/" in ln and "/en: field plan.steps[0]:" in ln for ln in failures), result.output
-    assert_names_missing_glyph(result.output, "§", "plan.steps[0]", f"Bitstream Vera Sans ({font.name})")
+    assert failures and all("steps[0].en: " in ln and "(en)" in ln for ln in failures), result.output
+    assert_refused_at(result.output, "nexus.yaml", "steps[0].en", "§", f"Bitstream Vera Sans ({font.name})")
     assert nothing_written(out)
 
 

@@ -183,3 +183,25 @@ def test_many_units_are_joined_in_groups_to_the_same_pages(tmp_path, default_kit
         with grouped.open_outline() as a, whole.open_outline() as b:
             assert [i.title for i in a.root] == [i.title for i in b.root]
         assert undefined_resources(grouped) + font_problems(grouped) == []
+
+
+def test_the_print_folder_is_nodkits_own_and_nothing_else_is_touched(tmp_path, default_kit):
+    """The runs are files nødkit wrote (the manifest names them), so a second build replaces them;
+    a file an admin put in print/ is not nødkit's, and a hand-edited manifest cannot make a build
+    delete anything outside."""
+    out = tmp_path / "out"
+    shutil.copytree(default_kit, out)
+    outside = tmp_path / "keep.pdf"
+    outside.write_bytes(b"%PDF- mine")
+    data = manifest(out)
+    data["print_runs"].append(dict(data["print_runs"][0], path="../keep.pdf"))
+    (out / "manifest.json").write_text(json.dumps(data), "utf-8")
+    assert build(out, "--force").exit_code == 0
+    assert outside.read_bytes() == b"%PDF- mine"
+    assert [r["path"] for r in manifest(out)["print_runs"]] == [f"print/{name}.pdf" for name in RUNS]
+
+    (out / "print" / "mine.pdf").write_bytes(b"%PDF- mine")
+    refused = build(out)
+    assert refused.exit_code != 0 and "print/mine.pdf" in refused.output
+    assert build(out, "--allow-other-files").exit_code == 0
+    assert (out / "print" / "mine.pdf").read_bytes() == b"%PDF- mine"

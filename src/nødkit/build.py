@@ -34,14 +34,15 @@ from .i18n import catalogue_path, has_catalogue, untranslated
 from .layout import Layouts, load_layouts
 from .layout.binder import check_units as check_binder_units
 from .layout.sheets import check_units as check_sheet_units, unit_gets
+from .outfolder import (CALENDAR, INDEX, LOCK, MANIFEST, PRINT_README, REPRINT, STATE, documents_in,
+                        print_runs_in, refuse_survey, refuse_unsafe_out, survey, sweep_leftovers, thumb_of,
+                        written_before)
 from .report import Finding
 
 from .resolve import TrackedKit
 
-MANIFEST = "manifest.json"
 PACK = "print-pack"
 RESERVED_UNIT_ID = "print"  # output/print/ holds the print runs across units (print_runs.py)
-LOCK = ".nodkit-build.lock"
 
 
 def default_dir(name: str) -> Path:
@@ -139,8 +140,55 @@ def _check_units_against_project(project: Project) -> None:
                                     f"{', '.join(repr(m) for m in missing[:5])}"))
     problems += check_sheet_units(project.layouts.documents, content)
     problems += check_binder_units(project.layouts.documents, content)
+    problems += _qr_problems(project)
     if problems:
         raise ContentError(problems)
+
+
+def _qr_problems(project: Project) -> list[Problem]:
+    """A fallback address too long for a QR code a phone can read at the size its documents
+    print it (the qrcode library fails outright beyond version 40), named before anything is
+    drawn, with the longest address that fits."""
+    from reportlab.lib.units import mm
+
+    from .content.load import PLANS_DIR
+    from .render.base import QR_MIN_MODULE, QUIET_MODULES, qr_capacity, qr_version
+
+    content = project.content
+    problems = []
+    for name, doc in content.docs.items():
+        plan = content.plans.get(doc.data.get("id")) if name.startswith(PLANS_DIR + "/") else None
+        url = getattr(getattr(plan, "fallback", None), "url", None)
+        if url is None:
+            continue
+        sizes = {spec.id: spec.layout.qr_size for spec in project.layouts.documents.values()
+                 if getattr(spec.layout, "qr_size", None)
+                 and any(u.plan == plan.id and unit_gets(u, spec) for u in content.units)}
+        if not sizes:
+            continue
+        smallest = min(sizes, key=sizes.get)
+        version = qr_version(url)
+        modules = None if version is None else 17 + 4 * version + 2 * QUIET_MODULES
+        if modules is None or sizes[smallest] / modules < QR_MIN_MODULE - 1e-6:
+            need = ("more than a QR code can hold at all" if modules is None else
+                    f"a QR code of {modules} modules, {sizes[smallest] / modules / mm:.2f} mm each on {smallest} "
+                    f"({sizes[smallest] / mm:g} mm), under the {QR_MIN_MODULE / mm:g} mm a phone camera needs")
+            problems.append(Problem(doc.location(("fallback", "url")), "fallback.url",
+                                    f"the address is {len(url.encode('utf-8')):,} bytes long: {need}. At the sizes "
+                                    f"the layouts print it, a QR code holds at most {qr_capacity(sizes[smallest]):,} "
+                                    f"bytes; use a shorter address (e.g. a short link on your own domain)"))
+    return problems
+
+
+def _check_letters(project: Project) -> None:
+    """Every text against the fonts that will draw it, as `check` does, before anything is drawn:
+    a letter the font lacks is then one problem at its file, line and column, not one failed
+    document per unit, language and document without a place."""
+    from .check import glyph_problems
+    if "_letters" not in project.__dict__:  # once per loaded project (a benchmark builds one many times)
+        project.__dict__["_letters"] = glyph_problems(project)
+    if project.__dict__["_letters"]:
+        raise ContentError(project.__dict__["_letters"])
 
 
 def plan_jobs(project: Project, units: Iterable[str] = (), langs: Iterable[str] = ()) -> list[Job]:
@@ -398,7 +446,7 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
             target.write_bytes(done.pdf)
             if thumbs:
                 from .preview import thumbnail
-                thumb = staging / "_thumbs" / f"{job.path[:-4]}.png"
+                thumb = staging / thumb_of(job.path)
                 thumb.parent.mkdir(parents=True, exist_ok=True)
                 thumb.write_bytes(thumbnail(done.pdf))
         except OSError as exc:  # a full disk, a quota: say which file, stop this kit
@@ -446,13 +494,10 @@ def plan_kits(project: Project, units: Iterable[str] = (), langs: Iterable[str] 
     return [KitTask(u, lang, tuple(docs), frozenset((*docs, PACK))) for (u, lang), docs in kits.items()]
 
 
-STATE = ".nodkit-state.json"  # path -> [size, mtime_ns, key]: what this folder's files were made from
-
-
 def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iterable[str] = (),
           as_of: dt.date, jobs: int = 1, force: bool = False,
           progress: Callable[[int], None] | None = None, on_plan: Callable[[int, int, int], None] | None = None,
-          result: BuildResult | None = None, keep_going: bool = False,
+          result: BuildResult | None = None, allow_other_files: bool = False, keep_going: bool = False,
           start_method: str | None = None) -> BuildResult:
     """Draw what changed into a staging folder, then move it into place; see the module docstring.
 
@@ -471,9 +516,13 @@ def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iter
     while it plans and draws, and otherwise as soon as the step under way — taking the lock,
     installing the kit, cleaning up — is done. Pass `result` to learn, after an interrupt,
     whether the new kit was already installed.
+
+    Into a folder that holds files nødkit did not write, a build is refused unless
+    `allow_other_files` (see outfolder.py).
     """
     import shutil
 
+    refuse_unsafe_out(out, project.content.root, project.layouts.roots)
     units, langs = list(units), list(langs)
     result = result or BuildResult()
     interrupts = _Interrupts()
@@ -483,6 +532,7 @@ def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iter
         interrupts.hold()
         with interrupts.allowed():
             tasks = plan_kits(project, units, langs)
+            _check_letters(project)
             fingerprint = _layout_fingerprint(project.layouts)
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -490,7 +540,7 @@ def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iter
             raise BuildError(f"cannot write to the output folder {out}: {exc.strerror}") from None
         lock.take()
         _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan,
-                      result, interrupts, keep_going, start_method)
+                      result, interrupts, allow_other_files, keep_going, start_method)
         return result
     except BaseException:
         interrupts.stop_allowing()
@@ -501,6 +551,21 @@ def build(project: Project, out: Path, *, units: Iterable[str] = (), langs: Iter
         interrupts.stop_allowing()
         lock.release()
         interrupts.release()
+
+
+_OURS = str(Path(__file__).resolve().parent)
+
+
+def _unwindable(frame) -> bool:
+    """Whether a KeyboardInterrupt raised at `frame` reaches the build's cleanup as itself: not when
+    a library is running there (reportlab, pydantic, ...), which may catch every exception and
+    raise one of its own instead. nødkit's code and Python's own (waiting for the workers) are fine."""
+    while frame is not None and frame.f_code is not build.__code__:  # (above build(): where it is meant to go)
+        name = frame.f_code.co_filename
+        if not name.startswith(_OURS) and ("site-packages" in name or "dist-packages" in name):
+            return False
+        frame = frame.f_back
+    return True
 
 
 class _Interrupts:
@@ -530,15 +595,23 @@ class _Interrupts:
             signal.signal(s, self._on_signal)
 
     def _on_signal(self, signum, frame) -> None:
-        if self.allowing:
+        if self.allowing and _unwindable(frame):
             self._act(signum, frame)
         else:
             self.caught.append(signum)
+
+    def checkpoint(self) -> None:
+        """Where drawing in this process may stop: a signal that came while a library was running
+        (and was held, see `_unwindable`) acts here."""
+        if self.allowing and self.caught:
+            self._act(self.caught.pop(0), None)
 
     def _act(self, signum: int, frame) -> None:
         handler = self.previous.get(signum)
         if handler is signal.SIG_IGN:
             return
+        if getattr(handler, "unwinds", False):  # the command line's "end at once": here there is cleaning up to do
+            raise KeyboardInterrupt
         if callable(handler):
             handler(signum, frame)  # KeyboardInterrupt, or the command line's SIGTERM handler
             return
@@ -578,29 +651,21 @@ class _Interrupts:
             self._act(self.caught.pop(0), None)
 
 
-def _sweep_leftovers(out: Path) -> None:
-    """What a build killed outright (kill -9, a power cut) could not remove. Only the lock's
-    holder runs this, so no other build is using them."""
-    import shutil
-    for staging in out.glob(".staging-*"):
-        shutil.rmtree(staging, ignore_errors=True)
-    # where atomic_write writes (not the whole tree: this runs before every build, even a no-change one)
-    for pattern in (".*.tmp", "calendar/.*.tmp", "_thumbs/*/.*.tmp"):
-        for tmp in out.glob(pattern):
-            if not tmp.name.startswith(LOCK):  # another build's attempt to take the lock, not a leftover
-                tmp.unlink(missing_ok=True)
-
-
 def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerprint, progress, on_plan, result,
-                  interrupts, keep_going=False, start_method=None) -> None:
+                  interrupts, allow_other_files, keep_going=False, start_method=None) -> None:
     import secrets
     import shutil
 
-    _sweep_leftovers(out)
+    sweep_leftovers(out)
     with interrupts.allowed():
         previous = read_manifest(out)
-        old = {e["path"]: e for e in previous.get("files", [])}
+        old = {e["path"]: e for e in documents_in(previous)}
         state = _read_state(out)
+        uses = {Job(t.unit, d, t.lang).path for t in tasks for d in (*t.documents, PACK)} | set(old)
+        uses |= {thumb_of(p) for p in uses} | {f"{CALENDAR}/{p}.ics" for p in project.content.plans}
+        uses |= {MANIFEST, STATE, INDEX, REPRINT} | _print_paths(project, previous)
+        found = survey(out, written_before(previous, state), uses, others=not allow_other_files)
+        refuse_survey(out, found, allow_other_files)
         keys: dict[str, str] = {}
         planned: list[KitTask] = []
         for task in tasks:
@@ -637,6 +702,7 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
                     outcomes.append(run_kit(project, task, as_of, fingerprint, out, staging, True))
                     if progress:
                         progress(1)
+                    interrupts.checkpoint()
         else:
             outcomes = _draw_in_workers(project, to_draw, workers, as_of, fingerprint, out, staging, progress,
                                         interrupts, start_method)
@@ -737,9 +803,10 @@ def _unchanged(out: Path, path: str, key: str, old: dict, state: dict) -> bool:
 
 def _read_state(out: Path) -> dict:
     try:
-        return json.loads((out / STATE).read_text("utf-8"))
+        state = json.loads((out / STATE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}
 
 
 def _replace_keeping_old(staging: Path, path: str, target: Path, moved: list) -> None:
@@ -794,7 +861,7 @@ def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[st
             else:
                 _replace_keeping_old(staging, path, target, moved)
                 result.written.append(entry)
-            thumb = f"_thumbs/{path[:-4]}.png"
+            thumb = thumb_of(path)
             if (staging / thumb).is_file():
                 (out / thumb).parent.mkdir(parents=True, exist_ok=True)
                 _replace_keeping_old(staging, thumb, out / thumb, moved)
@@ -854,13 +921,21 @@ def _plan_title(content, plan_id: str, lang: str) -> str:
     return plan.title.get(lang) or next(iter(plan.title.values()), plan_id)
 
 
+def _print_paths(project: Project, previous: dict) -> set[str]:
+    """The files of print/ a build may write or delete: a run for each kind of print job the
+    layouts' documents go to, the runs the last build wrote, the README."""
+    from .print_runs import kind_of
+    runs = {f"print/{kind_of(spec).name}.pdf" for spec in project.layouts.documents.values()}
+    return runs | {r["path"] for r in print_runs_in(previous)} | {PRINT_README}
+
+
 def _install_print_runs(out: Path, staging: Path, project: Project, entries: dict[str, dict], previous: dict,
                         state: dict, moved: list, result: BuildResult) -> list[dict]:
     """print/: every unit's documents in one PDF per kind of print job (print_runs.py). A run
     is joined again only when one of its parts changed; one that no document needs any more goes."""
     from .print_runs import PRINT_DIR, README, make_runs
 
-    old = {r["path"]: r for r in previous.get("print_runs", []) if isinstance(r, dict) and "path" in r}
+    old = {r["path"]: r for r in print_runs_in(previous)}
     runs, drawn = make_runs(project, out, staging, entries, old,
                             lambda path, key: _unchanged(out, path, key, old, state))
     (out / PRINT_DIR).mkdir(exist_ok=True)
@@ -883,56 +958,100 @@ def _install_print_runs(out: Path, staging: Path, project: Project, entries: dic
 class _Lock:
     """Refuses a second build into the same output folder while one is running.
 
-    The lock file holds the builder's process id. It is made by linking a finished file into
-    place (atomic: the lock never exists without its id), and removed only by the process
-    it names, so `build` can release it in a `finally` that covers the taking too.
-    A lock whose process no longer runs (killed with -9, a power cut) is taken over.
+    The lock file says which process holds it: its id, the moment it started (as the operating
+    system reports it, through psutil, on Linux, macOS and Windows alike) and the machine's name.
+    It is made by linking a finished file into place (atomic: the lock never exists without its
+    content), and removed only by the process it names, so `build` can release it in a
+    `finally` that covers the taking too.
+
+    A lock is taken over when its process no longer runs (killed with -9, a power cut) — also
+    when its id now belongs to another process, which started after the lock was written: an id
+    alone is reused by the system, an id with its start time is not.
     """
 
     def __init__(self, out: Path):
+        import socket
+
+        import psutil
         self.path = out / LOCK
-        self.mine = str(os.getpid())
+        self.host = socket.gethostname()
+        self.mine = json.dumps({"pid": os.getpid(), "started": psutil.Process().create_time(), "host": self.host})
 
     def take(self) -> None:
         for _attempt in range(2):
-            ours = self.path.with_name(f"{LOCK}.{self.mine}.tmp")
+            ours = self.path.with_name(f"{LOCK}.{os.getpid()}.tmp")
             try:
                 ours.write_text(self.mine)
                 os.link(ours, self.path)
                 return
             except FileExistsError:
-                if not self._stale():
-                    raise BuildError(f"another nødkit build (process {self._holder() or '?'}) is writing to "
-                                     f"{self.path.parent}; wait for it to end") from None
+                holder = self._holder()
+                if not self._stale(holder):
+                    raise BuildError(f"another nødkit build ({self._describe(holder)}) is writing to "
+                                     f"{self.path.parent}; wait for it to end. If no build is running, delete "
+                                     f"the lock file {self.path}") from None
                 self.path.unlink(missing_ok=True)
             except OSError as exc:
                 raise BuildError(f"cannot write to the output folder {self.path.parent}: "
                                  f"{exc.strerror or exc}") from None
             finally:
                 ours.unlink(missing_ok=True)
-        raise BuildError(f"cannot take the build lock {self.path}; remove it if no build is running")
+        raise BuildError(f"cannot take the build lock {self.path}; delete it if no build is running")
 
-    def _holder(self) -> str:
+    def _holder(self) -> dict:
+        """What the lock file says: {"pid", "started", "host"}; an older nødkit wrote the id alone."""
         try:
-            return self.path.read_text().strip()
-        except OSError:
-            return ""
+            text = self.path.read_text("utf-8").strip()
+            written = self.path.stat().st_mtime
+        except (OSError, UnicodeDecodeError):
+            return {}
+        if text.isdigit():
+            return {"pid": int(text), "written": written}
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
 
-    def _stale(self) -> bool:
-        holder = self._holder()
-        if not holder.isdigit():
-            return False  # not ours to judge (being written by an older nødkit, or hand-made)
+    @staticmethod
+    def _describe(holder: dict) -> str:
+        if not isinstance(holder.get("pid"), int):
+            return "the lock file does not say which process"
+        where = f" on {holder['host']}" if holder.get("host") else ""
+        if isinstance(holder.get("started"), (int, float)):
+            started = dt.datetime.fromtimestamp(holder["started"]).strftime("%Y-%m-%d %H:%M:%S")
+            return f"process {holder['pid']}{where}, started {started}"
+        return f"process {holder['pid']}{where}"
+
+    def _stale(self, holder: dict) -> bool:
+        import psutil
+        pid = holder.get("pid")
+        if not isinstance(pid, int) or isinstance(pid, bool):
+            return False  # not ours to judge (hand-made?): the message names the file to delete
+        if holder.get("host", self.host) != self.host:
+            return False  # a build on another machine writing to a shared folder: cannot be looked at
         try:
-            os.kill(int(holder), 0)
-        except ProcessLookupError:
+            process = psutil.Process(pid)
+            if process.status() == psutil.STATUS_ZOMBIE:
+                return True  # ended; only its exit status is left for its parent to collect
+            started = process.create_time()
+        except psutil.NoSuchProcess:
             return True
-        except PermissionError:
-            return False  # a process of another user: alive
-        return False
+        except psutil.AccessDenied:
+            return False  # alive, and another user's: leave it
+        recorded = holder.get("started")
+        if isinstance(recorded, (int, float)):
+            return abs(started - recorded) > 1.0  # the same process reports the same start time
+        # an older nødkit's lock holds the id alone: a process that started after the lock was
+        # written cannot have written it
+        return started > holder.get("written", float("inf")) + 1.0
 
     def release(self) -> None:
-        if self._holder() == self.mine:
-            self.path.unlink(missing_ok=True)
+        try:
+            if self.path.read_text("utf-8") == self.mine:
+                self.path.unlink(missing_ok=True)
+        except (OSError, UnicodeDecodeError):
+            pass
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -960,7 +1079,7 @@ def _write_calendars(out: Path, project: Project, as_of: dt.date) -> list[dict]:
         data = plan_calendar(project.content, plan, as_of)
         if data is None:
             continue
-        path = f"calendar/{plan.id}.ics"
+        path = f"{CALENDAR}/{plan.id}.ics"
         target = out / path
         if not (target.is_file() and target.read_bytes() == data):
             atomic_write(target, data)
@@ -970,9 +1089,10 @@ def _write_calendars(out: Path, project: Project, as_of: dt.date) -> list[dict]:
 
 def read_manifest(out: Path) -> dict:
     try:
-        return json.loads((out / MANIFEST).read_text("utf-8"))
+        manifest = json.loads((out / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 __all__ = ["Job", "Project", "BuildResult", "NodkitError", "load_project", "plan_jobs", "build", "default_dir",

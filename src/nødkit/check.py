@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from .build import Project
 from .content.load import CONTACTS_FILE, PLANS_DIR, UNITS_FILE
-from .errors import ContentError, Problem
+from .errors import ContentError, Location, Problem
 from .resolve import resolve_kit
 
 
@@ -24,7 +24,7 @@ def check_project(project: Project, as_of: dt.date) -> list[Problem]:
     problems.extend(glyph_problems(project))
     if problems:
         raise ContentError(problems)
-    return warnings(project)
+    return warnings(project) + as_of_warnings(project, as_of)
 
 
 def glyph_problems(project: Project) -> list[Problem]:
@@ -138,4 +138,27 @@ def warnings(project: Project) -> list[Problem]:
         out.append(Problem(content.docs[UNITS_FILE].location(("units",)), "units",
                            f"{len(examples)} example unit(s) ({', '.join(examples)}) print with an "
                            f"'example – not for use' watermark; replace them with your own units"))
+    return out
+
+
+AS_OF_AHEAD = dt.timedelta(days=2 * 365)
+
+
+def as_of_warnings(project: Project, as_of: dt.date, today: dt.date | None = None) -> list[Problem]:
+    """An --as-of date a kit should probably not be made for: before a plan was approved (its
+    documents would be dated before the plan existed), or more than two years ahead (a typo)."""
+    today = today or dt.date.today()
+    out = []
+    for name, doc in sorted(project.content.docs.items()):
+        plan = project.content.plans.get(doc.data.get("id")) if name.startswith(PLANS_DIR + "/") else None
+        if plan is not None and as_of < plan.revision.approved_on:
+            out.append(Problem(doc.location(("revision", "approved_on")), "revision.approved_on",
+                               f"the kit is made as of {as_of.isoformat()} (--as-of), before plan '{plan.id}' was "
+                               f"approved on {plan.revision.approved_on.isoformat()}: its documents would be dated "
+                               f"before the plan existed. Check --as-of"))
+    if as_of > today + AS_OF_AHEAD:
+        out.append(Problem(Location("--as-of"), "",
+                           f"the kit is made as of {as_of.isoformat()}, more than two years after today "
+                           f"({today.isoformat()}): it would print that date and the planned downtime from then on. "
+                           f"Check --as-of"))
     return out

@@ -28,6 +28,18 @@ def _layouts_option(f):
                         help="Layouts folder; its files override the default layouts one by one.")(f)
 
 
+class _Folder(click.Path):
+    """A folder to write into: an empty name (`--out ""`) would mean the current folder."""
+
+    def __init__(self):
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty name; name the folder to write into, e.g. output", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _as_of_option(f):
     return click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                         help="The date the kit is made for (YYYY-MM-DD; default: today). "
@@ -164,16 +176,97 @@ def _sigterm_unwinds():
         signal.signal(signal.SIGTERM, previous)
 
 
+_RUN: dict = {}  # what the message after an interrupt says: the output folder, the build's result
+
+
+def interrupted_message() -> str:
+    out, result = _RUN.get("out"), _RUN.get("result")
+    if _RUN.get("written"):
+        return f"interrupted after {_RUN['written']} was written"
+    if out is None:
+        return "interrupted: nothing was written"
+    if result is not None and result.installed:
+        return f"interrupted after the kit was written: {out}/ holds this build's kit"
+    return f"interrupted: {out}/ is as it was before this build"
+
+
+def _end_now(signum, frame) -> None:
+    """Ctrl-C in a real `nødkit` process while it reads, checks or draws: nothing to undo outside a
+    build's own steps (which hold the signal, see build._Interrupts), so it ends here. Raised as
+    KeyboardInterrupt instead, it could land inside a library that turns it into an error of its
+    own (reportlab's font reader into "cannot be used", pydantic's model building into a
+    SchemaError) and be reported as that."""
+    import os
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os.write(2, ("\n" + interrupted_message() + "\n").encode("utf-8", "replace"))
+    os._exit(130)
+
+
+_end_now.unwinds = True  # type: ignore[attr-defined]  # where a build must clean up, it raises KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _writing(what: str):
+    """Ctrl-C waits while files are written (a fraction of a second), then ends the command, so
+    that no half-written file or temporary file is left behind."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+        _RUN["written"] = what
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 class _Group(click.Group):
+    def main(self, *args, handoff=None, standalone_mode=True, **kwargs):
+        """Every way a command ends, Ctrl-C at any moment included: click itself turns a Ctrl-C
+        while it reads the arguments into "Aborted!" and exit 1. `handoff` is the console entry
+        point's pair of SIGINT handlers (see console.py): the first is replaced by
+        KeyboardInterrupt here, the second takes over once the command has ended."""
+        import signal
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        before, after = handoff or (None, None)
+        _RUN.clear()
+        try:
+            if before is not None and signal.getsignal(signal.SIGINT) is before:
+                signal.signal(signal.SIGINT, _end_now)
+            try:
+                code = super().main(*args, standalone_mode=False, **kwargs)
+            except click.Abort as exc:
+                if isinstance(exc.__cause__, KeyboardInterrupt):
+                    raise exc.__cause__ from None
+                click.echo("Aborted!", err=True)
+                sys.exit(1)
+            except click.ClickException as exc:
+                exc.show()
+                sys.exit(exc.exit_code)
+            sys.exit(code if isinstance(code, int) else 0)
+        except KeyboardInterrupt as exc:
+            click.secho(interrupted_message(), fg="red", err=True)
+            sys.exit(143 if isinstance(exc, _Terminated) else 130)  # 128 + SIGTERM / SIGINT
+        finally:
+            if after is not None and signal.getsignal(signal.SIGINT) in (_end_now, signal.default_int_handler):
+                signal.signal(signal.SIGINT, after)
+
     def invoke(self, ctx):
         try:
             with _sigterm_unwinds():
                 return super().invoke(ctx)
         except NodkitError as exc:
             _fail(exc)
-        except KeyboardInterrupt as exc:
-            click.secho("interrupted: output/ is as it was before this build", fg="red", err=True)
-            sys.exit(143 if isinstance(exc, _Terminated) else 130)  # 128 + SIGTERM / SIGINT
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -195,7 +288,7 @@ def main() -> None:
 @main.command(context_settings=CONTEXT)
 @_content_option
 @_layouts_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out_dir", type=_Folder(), default=None,
               help="Where the PDFs and manifest.json go (default: the project file's out, else output).")
 @click.option("--unit", "units", multiple=True, metavar="ID", help="Only this unit (repeatable).")
 @click.option("--lang", "langs", multiple=True, metavar="CODE", help="Only this language (repeatable).")
@@ -208,7 +301,11 @@ def main() -> None:
                    "it had. The failures are listed at the end, and the exit status is 1.")
 @click.option("--verbose", "-v", is_flag=True,
               help="List every unit and document in full: the reprint list, the units a message concerns.")
-def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force, keep_going, verbose) -> None:
+@click.option("--allow-other-files", "allow_other_files", is_flag=True,
+              help="Build into a folder that holds files nødkit did not write: those at a name nødkit writes "
+                   "are replaced, the others left alone (without it such a build is refused).")
+def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force, keep_going, verbose,
+          allow_other_files) -> None:
     """Build the kit of every unit (or the ones named) into --out.
 
     Only documents whose inputs changed since the last build are drawn again; the rest are
@@ -220,13 +317,19 @@ def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force, k
     from .build import build as run_build
     from .build import load_project
     started = time.monotonic()
+    if out_dir is not None:  # what an interrupt message names; the project file may name it below
+        _RUN.update(out=out_dir)
     folders = _folders(content_dir, layouts_dir, out_dir)
     _say_project_file(folders)
     out_dir = folders.out
+    _RUN.update(out=out_dir)
     day = _as_of(as_of)
     project = load_project(folders.content, folders.layouts)
     if units or langs:
         _refuse_unknown(project, units, langs)
+    from .check import as_of_warnings
+    for note in as_of_warnings(project, day):
+        click.secho(f"warning: {note}", fg="yellow", err=True)
     jobs = jobs or os.cpu_count() or 1
     progress = _Progress(sys.stderr)
 
@@ -237,14 +340,11 @@ def build(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, force, k
 
     from .build import BuildResult
     result = BuildResult()
+    _RUN.update(result=result)
     try:
         run_build(project, out_dir, units=units, langs=langs, as_of=day, jobs=jobs, force=force,
-                  progress=progress.advance, on_plan=planned, result=result, keep_going=keep_going)
-    except KeyboardInterrupt as exc:
-        if not result.installed:
-            raise
-        click.secho(f"interrupted after the kit was written: {out_dir}/ holds this build's kit", fg="red", err=True)
-        sys.exit(143 if isinstance(exc, _Terminated) else 130)
+                  progress=progress.advance, on_plan=planned, result=result, keep_going=keep_going,
+                  allow_other_files=allow_other_files)
     finally:
         progress.stop()
     from .report import build_summary
@@ -380,21 +480,43 @@ def list_(content_dir, layouts_dir, as_json) -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("kind", required=False,
                 type=click.Choice(["organisation", "contacts", "plan", "units"]))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out_dir", type=_Folder(), default=None,
               help="Write <kind>.schema.json for every kind into this folder.")
 def schema(kind, out_dir) -> None:
     """JSON Schema of the content files, for validation and completion in an editor."""
     from .schema import schemas
     all_schemas = schemas()
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, body in all_schemas.items():
-            (out_dir / f"{name}.schema.json").write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n",
-                                                         encoding="utf-8")
-            click.echo(out_dir / f"{name}.schema.json")
+        from .build import atomic_write
+        from .outfolder import refuse_root
+        refuse_root(out_dir)
+        files = {out_dir / f"{name}.schema.json": body for name, body in all_schemas.items()}
+        # replaced only when it is an earlier nødkit's schema of the same file (its title says so)
+        others = [str(path) for path, body in files.items()
+                  if path.is_symlink() or (path.exists() and _title(path) != body.get("title"))]
+        if others:
+            raise _ExportError(f"{', '.join(others)} exist{'s' if len(others) == 1 else ''} and nødkit did not write "
+                               f"{'it' if len(others) == 1 else 'them'}; nothing was written (move "
+                               f"{'it' if len(others) == 1 else 'them'} away, or choose another --out)")
+        try:
+            with _writing(f"{out_dir}/*.schema.json"):
+                for path, body in files.items():
+                    atomic_write(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            for path in files:
+                click.echo(path)
+        except OSError as exc:
+            raise NodkitError(f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}") from None
         return
     body = all_schemas[kind] if kind else all_schemas
     click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+
+
+def _title(path: Path) -> str | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get("title") if isinstance(data, dict) else None
 
 
 @main.command(context_settings=CONTEXT)
@@ -426,7 +548,8 @@ def init(directory, organisation, lang, region, system) -> None:
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise click.BadParameter(f"expected a two-letter country code such as DK, found {region!r}",
                                  param_hint="--region")
-    result = init_content(directory, organisation=organisation, lang=lang, region=region, system=system)
+    with _writing(str(directory)):
+        result = init_content(directory, organisation=organisation, lang=lang, region=region, system=system)
     for path in result.files:
         click.echo(path)
     if not has_catalogue(lang):
@@ -464,7 +587,8 @@ def units_export(file, content_dir, force) -> None:
     content = load_units_only(content_dir)
     data = export_units(content, file)
     try:
-        atomic_write(file, data)
+        with _writing(str(file)):
+            atomic_write(file, data)
     except OSError as exc:
         raise NodkitError(f"cannot write {file}: {exc.strerror or exc}") from None
     click.echo(f"wrote {len(content.units)} unit{'s' if len(content.units) != 1 else ''} to {file}")

@@ -12,14 +12,13 @@ import html
 from io import BytesIO
 from pathlib import Path
 
-THUMBS = "_thumbs"
+from .outfolder import INDEX, REPRINT, thumb_of
+
 THUMB_WIDTH = 180  # pixels: enough to recognise a document at a glance
-INDEX = "index.html"
-REPRINT = "reprint.txt"
 
 
 def thumb_path(entry: dict) -> str:
-    return f"{THUMBS}/{entry['path'][:-4]}.png"
+    return thumb_of(entry["path"])
 
 
 def thumbnail(pdf: bytes) -> bytes:
@@ -47,7 +46,7 @@ def write_thumbnails(out: Path, entries: list[dict], atomic_write) -> None:
 
 def remove_thumbnails(out: Path, paths: list[str]) -> None:
     for path in paths:
-        (out / THUMBS / f"{path[:-4]}.png").unlink(missing_ok=True)
+        (out / thumb_of(path)).unlink(missing_ok=True)
 
 
 def reprint_text(reprint: list[dict], names: dict[str, str], as_of: str) -> str:

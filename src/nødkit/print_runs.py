@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Sequence
 from xml.sax.saxutils import escape
 
-PRINT_DIR = "print"
-README = "README.txt"
+from .outfolder import PRINT as PRINT_DIR, PRINT_README
+
+README = PRINT_README.split("/", 1)[1]
 GROUP = 64  # files open at once while a run is put together
 DOUBLE_SIDED = {"plan", "pocket-cards"}  # as in the print pack: every other document is single-sided
 

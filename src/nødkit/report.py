@@ -63,7 +63,7 @@ REPRINT_LINES = 10  # units in the reprint summary; the whole list is in reprint
 def build_summary(project, result, out, seconds: float, *, verbose: bool = False) -> list[tuple[str, bool]]:
     """What `nødkit build` prints when it has ended: (line, for stderr). A few lines whatever the
     number of units; `verbose` gives the full lists."""
-    from .preview import INDEX, REPRINT
+    from .outfolder import INDEX, REPRINT
 
     lines: list[tuple[str, bool]] = []
     units = {e["unit"] for e in (*result.written, *result.unchanged)}

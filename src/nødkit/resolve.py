@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +18,12 @@ from pydantic import BaseModel
 from . import __version__
 from .content.load import CONTACTS_FILE, PLANS_DIR, Content
 from .content.models import Bullets, Contact, Plan, Unit
+from .content.references import expand as expand_references
 from .content.yamlfile import format_path
-from .errors import ContentError, Problem, unique_problems
+from .errors import ContentError, Location, Problem, unique_problems
 from .i18n import Words
 from .schedule import group_hours, maintenance_dates
 
-_REF = re.compile(r"\{(phone|email|hours|url):([a-z0-9-]+)\}")
 PART_OF_DAY = {"morning": "morning", "daytime": "daytime", "evening": "evening", "night": "night"}
 
 
@@ -217,13 +216,28 @@ def resolve_kit(content: Content, unit: Unit, lang: str, as_of: dt.date, *, vers
     def P(value, *path):
         return texts.pick(value, plan_file, path)
 
+    refs = _references(content, plan, words)
+
+    def expand(text: str | None, path: tuple, file: str = plan_file) -> str | None:
+        """References ({phone:it}) replaced by their values; load has checked every one, so one
+        left unknown here is a bug, reported at its place all the same."""
+        if text is None:
+            return None
+        expanded, unknown = expand_references(text, refs)
+        doc = content.docs.get(file)
+        for token in unknown:
+            where = (doc.locate(path, token.text) if hasattr(doc, "locate") else doc.location(path) if doc
+                     else Location(content.root / file))
+            texts.problems.append(Problem(where, format_path(path), f"unknown reference {token.text}"))
+        return expanded
+
     contact_index = {c.id: i for i, c in enumerate(_contact_list(content))}
 
     def view(contact: Contact) -> ContactView:
         i = contact_index[contact.id]
 
         def C(value, key):
-            return texts.pick(value, CONTACTS_FILE, ("contacts", i, key))
+            return expand(texts.pick(value, CONTACTS_FILE, ("contacts", i, key)), ("contacts", i, key), CONTACTS_FILE)
         return ContactView(
             id=contact.id,
             name=C(contact.name, "name"),
@@ -243,21 +257,6 @@ def resolve_kit(content: Content, unit: Unit, lang: str, as_of: dt.date, *, vers
                for kind in ("working-hours", "outside-hours", "always", "as-needed")}
     shared_hours = {v.hours for v in by_kind["working-hours"] if v.hours}
 
-    refs = _references(content, plan, words)
-
-    def expand(text: str | None, path: tuple) -> str | None:
-        if text is None:
-            return None
-
-        def sub(match: re.Match) -> str:
-            key = (match[1], match[2])
-            if key not in refs:
-                texts.problems.append(Problem(plan_doc.location(path) if plan_doc else content.root / plan_file,
-                                              format_path(path), f"unknown reference {match[0]}"))
-                return match[0]
-            return refs[key]
-        return _REF.sub(sub, text)
-
     sections = []
     for si, section in enumerate(plan.sections):
         blocks: list[str | tuple[str, ...]] = []
@@ -268,7 +267,8 @@ def resolve_kit(content: Content, unit: Unit, lang: str, as_of: dt.date, *, vers
                                     for k, item in enumerate(block.bullets)))
             else:
                 blocks.append(expand(P(block, *base), base))
-        sections.append(SectionView(section.id, P(section.heading, "sections", si, "heading"), tuple(blocks)))
+        heading = ("sections", si, "heading")
+        sections.append(SectionView(section.id, expand(P(section.heading, *heading), heading), tuple(blocks)))
 
     m = plan.maintenance
     days = tuple(maintenance_dates(m, as_of, maintenance_count)) if m else ()
@@ -285,9 +285,10 @@ def resolve_kit(content: Content, unit: Unit, lang: str, as_of: dt.date, *, vers
         leader_name=unit.leader.name, leader_phone=words.phone(unit.leader.phone),
         neighbours=neighbours, example=unit.example,
         plan_id=plan.id,
-        title=P(plan.title, "title"),
-        short_title=P(plan.short_title, "short_title") if plan.short_title else P(plan.title, "title"),
-        system=plan.system,
+        title=expand(P(plan.title, "title"), ("title",)),
+        short_title=(expand(P(plan.short_title, "short_title"), ("short_title",)) if plan.short_title
+                     else expand(P(plan.title, "title"), ("title",))),
+        system=expand(plan.system, ("system",)),
         summary=expand(P(plan.summary, "summary"), ("summary",)),
         steps=tuple(expand(P(s, "steps", i), ("steps", i)) for i, s in enumerate(plan.steps)),
         fallback_url=fallback.url if fallback else None,
@@ -301,15 +302,15 @@ def resolve_kit(content: Content, unit: Unit, lang: str, as_of: dt.date, *, vers
         working=by_kind["working-hours"], outside=by_kind["outside-hours"],
         always=by_kind["always"], as_needed=by_kind["as-needed"],
         working_hours=shared_hours.pop() if len(shared_hours) == 1 else None,
-        maintenance_note=P(m.note, "maintenance", "note") if m else None,
+        maintenance_note=expand(P(m.note, "maintenance", "note"), ("maintenance", "note")) if m else None,
         maintenance_dates=tuple(words.date_weekday(d) for d in days),
         maintenance_days=days,
         sections=tuple(sections),
-        prepared_by=P(plan.revision.prepared_by, "revision", "prepared_by"),
-        approved_by=P(plan.revision.approved_by, "revision", "approved_by"),
+        prepared_by=expand(P(plan.revision.prepared_by, "revision", "prepared_by"), ("revision", "prepared_by")),
+        approved_by=expand(P(plan.revision.approved_by, "revision", "approved_by"), ("revision", "approved_by")),
         approved_on=words.date_long(plan.revision.approved_on),
         last_updated=words.date_long(plan.revision.last_updated),
-        editor=plan.revision.editor,
+        editor=expand(plan.revision.editor, ("revision", "editor")),
         as_of=as_of, as_of_text=words.date_long(as_of),
         kit_version=version,
         copies=dict(unit.copies),

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import ContentError, Location, Problem
 from .models import ID_PATTERN, Contact, ContactsFile, Organisation, Plan, Unit, UnitsFile
 from .placeholders import find_placeholders
+from .references import reference_problems
 from .spreadsheet import SHEET_FILES, read_units_sheet
 from .yamlfile import YamlDoc, format_path, read_yaml
 
@@ -136,11 +137,17 @@ def load_content(root: Path) -> Content:
         raise ContentError([Problem(Location(root), "", "content folder not found")])
 
     unfilled_plans: set[str] = set()
+    misnamed = misnamed_files(root)
+    problems.extend(p for p, _meant in misnamed)
+    meant = {m for _p, m in misnamed}
+    if meant & set(UNITS_SOURCES):
+        meant.add(UNITS_FILE)  # the units are there, under a name to correct
 
     def read(rel: str, reader=read_yaml) -> YamlDoc | None:
         path = root / rel
         if not path.is_file():
-            problems.append(Problem(Location(path), "", "required file is missing"))
+            if rel not in meant:
+                problems.append(Problem(Location(path), "", "required file is missing" + _near(path)))
             return None
         try:
             doc = reader(path)
@@ -201,8 +208,9 @@ def load_content(root: Path) -> Content:
 
     plans: dict[str, Plan] = {}
     plan_files = sorted((root / PLANS_DIR).glob("*.yaml")) if (root / PLANS_DIR).is_dir() else []
-    if not plan_files:
-        problems.append(Problem(Location(root / PLANS_DIR), "", "expected at least one plan file (plans/<id>.yaml)"))
+    if not plan_files and not misnamed:
+        problems.append(Problem(Location(root / PLANS_DIR), "", "expected at least one plan file (plans/<id>.yaml)"
+                                + _near(root / PLANS_DIR)))
     for path in plan_files:
         rel = f"{PLANS_DIR}/{path.name}"
         doc = read(rel)
@@ -229,9 +237,57 @@ def load_content(root: Path) -> Content:
             known_plans = {**plans, **dict.fromkeys(unfilled_plans - set(plans))}
             problems.extend(_check_units(units_doc, units, known_plans, organisation.default_language))
 
+    if contacts:  # (without them every reference to a contact would look wrong)
+        problems.extend(reference_problems(docs, contacts, plans, plans_dir=PLANS_DIR, contacts_file=CONTACTS_FILE))
+
     if problems:
         raise ContentError(problems)
     return Content(root=root, organisation=organisation, contacts=contacts, plans=plans, units=units, docs=docs)
+
+
+def misnamed_files(root: Path) -> list[tuple[Problem, str]]:
+    """Files nødkit would not read because of their name's case or ending (`Units.csv`,
+    `plans/nexus.yml`): on Windows and macOS `Units.csv` is units.csv, on Linux it was not read
+    at all and the folder seemed to lack its units."""
+    known = {name.casefold(): name for name in (ORGANISATION_FILE, CONTACTS_FILE, *UNITS_SOURCES, PLANS_DIR)}
+    known.update({name.casefold().removesuffix(".yaml") + ".yml": name for name in known.values()
+                  if name.endswith(".yaml")})
+    problems = []
+    for folder, names in ((root, known), (root / PLANS_DIR, None)):
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if names is not None:
+                meant = names.get(entry.name.casefold())
+            elif entry.suffix.casefold() in (".yaml", ".yml") and entry.suffix != ".yaml":
+                meant = entry.stem + ".yaml"
+            else:
+                meant = None
+            if meant is not None and meant != entry.name:
+                what = "folder" if entry.is_dir() else "file"
+                problems.append((Problem(Location(entry), "", f"rename this {what} to '{meant}': nødkit reads it only "
+                                                              f"under that name (lower case; YAML files end in .yaml)"),
+                                 meant if names is not None else f"{PLANS_DIR}/{meant}"))
+    return problems
+
+
+def _near(path: Path) -> str:
+    """A file beside a missing one that was probably meant as it (`organization.yaml`, or the
+    units in a format nødkit does not read: `units.xls`, `units.ods`)."""
+    try:
+        names = [p.name for p in path.parent.iterdir()]
+    except OSError:
+        return ""
+    if path.name == UNITS_FILE:
+        other = [n for n in names if Path(n).stem.casefold() == "units" and n.casefold() not in UNITS_SOURCES]
+        if other:
+            return (f"; found {', '.join(repr(n) for n in other)}, which nødkit does not read: keep the units in "
+                    f"{', '.join(UNITS_SOURCES)} (a spreadsheet: save it as .xlsx, or as CSV UTF-8)")
+    near = difflib.get_close_matches(path.name.casefold(), [n.casefold() for n in names], n=2, cutoff=0.75)
+    shown = [n for n in names if n.casefold() in near]
+    return f"; found {', '.join(repr(n) for n in shown)}: rename it to '{path.name}' if it is meant" if shown else ""
 
 
 def _unknown(doc: YamlDoc, path: tuple, what: str, ref: str, known) -> Problem:

@@ -114,7 +114,7 @@ def _phone(value: Any, info: ValidationInfo) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected a phone number as text, found {type(value).__name__}")
     region = _ctx(info, "region", "DK")
-    raw = value.strip()
+    raw = " ".join(value.split())  # a number copied from a web page or Word has no-break spaces
     example = phonenumbers.format_number(
         phonenumbers.example_number(region), phonenumbers.PhoneNumberFormat.NATIONAL)
     expected = f"expected a phone number valid in {region}, such as '{example}'"
@@ -154,7 +154,21 @@ def _url(value: Any) -> str:
         raise ValueError(f"expected an http:// or https:// address, found {raw!r}{hint}")
     if not parts.hostname or any(ch.isspace() for ch in raw):
         raise ValueError(f"expected a web address with a host name and no spaces, found {raw!r}")
+    # printed on a wall and put in a QR code: a password never goes there (nor a lookalike host,
+    # https://holbaek.dk@elsewhere.example/)
+    if "@" in parts.netloc:
+        shown = raw.replace(parts.netloc, "***@" + parts.netloc.rpartition("@")[2], 1)
+        raise ValueError(f"a web address with a user name or password before '@' ({shown}) is refused: it would be "
+                         f"printed on every poster and card and put in the QR code. Write the address without it")
+    secret = _SECRET_PARAMETER.search(f"{parts.query}&{parts.fragment}")
+    if secret:
+        raise ValueError(f"a web address with '{secret[1]}=' in it is refused: a password or key would be printed on "
+                         f"every poster and card and put in the QR code. Write the address without it")
     return raw  # kept exactly as written: we never rewrite an admin's URL
+
+
+_SECRET_PARAMETER = re.compile(r"(?:^|[&;])((?:password|passwd|pwd|pass|passcode|secret|token|access_token|"
+                               r"api_?key|auth))=", re.IGNORECASE)
 
 
 Url = Annotated[str, BeforeValidator(_url),

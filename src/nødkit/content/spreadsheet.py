@@ -12,9 +12,11 @@ names in a language nødkit has a catalogue for (`Leder tlf.`, `Kopier poster-a3
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import functools
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ from typing import Any, Iterable
 from ..errors import ContentError, Location, NodkitError, Problem
 from ..i18n import Words, available_languages, has_catalogue, translations
 from .models import Unit
+from .textfile import decode, suspicious
 
 SHEET_FILES = ("units.csv", "units.xlsx")
 MAX_CSV_BYTES = 1_000_000
@@ -39,8 +42,11 @@ LISTS = ("neighbours", "languages", "sheets")
 COPIES = "copies:"
 NO_SHEETS = "-"  # `sheets: []` (no registration sheets) — a blank cell means "every kind"
 
-_TRUE = {"ja", "j", "yes", "y", "true", "x", "1"}
-_FALSE = {"nej", "n", "no", "false", "0", ""}
+# what people type in a yes/no column; SAND and FALSK are TRUE and FALSE as Danish Excel writes them
+# (in a CSV, and in a cell formatted as text)
+_TRUE = {"ja", "j", "yes", "y", "true", "sand", "x", "1", "✓", "✔"}
+_FALSE = {"nej", "n", "no", "false", "falsk", "0", ""}
+PHONES = ("phone", "leader_phone")
 
 
 def _keys() -> tuple[str, ...]:
@@ -191,23 +197,41 @@ def _error(location: Location, message: str, field: str = "") -> ContentError:
     return ContentError([Problem(location, field, message)])
 
 
+_SEP_LINE = re.compile(r"sep=(.)[ \t]*(?:\r\n|\r|\n|$)")  # Excel's hint: the separator this file uses
+
+
 def _csv_rows(file: Path) -> list[tuple[int, list[Any]]]:
-    raw = file.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel's plain "CSV" on a Danish Windows is Windows-1252, which decodes any byte;
-        # UTF-8 is tried first because it fails loudly on anything else.
-        text = raw.decode("cp1252")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    # Excel separates with ";" where the decimal mark is a comma (Danish, German, ...)
-    delimiter = max(",;\t", key=first.count)
+    # Excel's plain "CSV" on a Danish Windows is Windows-1252; "CSV UTF-8" and "Unicode text"
+    # (UTF-16, tab-separated) carry a byte-order mark. See textfile.decode.
+    text = decode(file.read_bytes(), file, spreadsheet=True)
+    sep = _SEP_LINE.match(text)
+    if sep:  # a `sep=;` first line is not a row: Excel hides it too
+        delimiter, text = sep[1], text[sep.end():]
+    else:
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        # Excel separates with ";" where the decimal mark is a comma (Danish, German, ...)
+        delimiter = max(",;\t", key=first.count)
     rows = []
+    # strict: a stray quote is an error at its row, not a cell that silently swallows the next rows
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number, line = 0, 1
     try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        for cells in reader:
+            number += 1
             rows.append((number, [_unguard(cell) for cell in cells]))
+            line = reader.line_num + 1
     except csv.Error as exc:
-        raise _error(Location(file), f"not a readable CSV file: {exc}") from None
+        row = number + 1
+        if "end of data" in str(exc):
+            message = ('a quote (") opens a cell in this row and is never closed: the rest of the file ran into '
+                       "that one cell. Close the quote, or delete it")
+        elif reader.line_num > line:
+            message = (f'a quote (") opens a cell in this row that is not closed before line {reader.line_num}: '
+                       f"the rows between ran into that one cell. Close the quote, or delete it")
+        else:
+            message = (f'a quote (") in this row is followed by more text in the same cell ({exc}); put the whole '
+                       f"cell in quotes, or leave the quotes out")
+        raise _error(SheetLocation(file, row), message) from None
     return rows
 
 
@@ -240,19 +264,12 @@ def _xlsx_rows(file: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
     try:
         wanted = {_norm(sheet_title(lang)) for lang in available_languages()}
         sheet = next((ws for ws in book.worksheets if _norm(ws.title) in wanted), book.worksheets[0])
-        # the stored sheet size is often wrong in files from other programs; read what is there
-        sheet.reset_dimensions()
         rows = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for cells in sheet.iter_rows():
-                real = [c for c in cells if getattr(c, "row", None)]
-                if not real or all(_blank(c.value) for c in real):
-                    continue
-                rows.append((real[0].row, [c.value for c in cells]))
-                if len(rows) > MAX_ROWS:
-                    raise _error(SheetLocation(file, sheet=sheet.title), f"more than {MAX_ROWS:,} rows")
-        return sheet.title, rows
+        for number, cells in _sheet_rows(file, sheet):
+            rows.append((number, [_Error(c.value) if c.data_type == "e" else c.value for c in cells]))
+            if len(rows) > MAX_ROWS:
+                raise _error(SheetLocation(file, sheet=sheet.title), f"more than {MAX_ROWS:,} rows")
+        return sheet.title, _formulas_without_values(file, sheet.title, rows)
     except (zipfile.BadZipFile, OSError, SyntaxError) as exc:  # read_only: the sheet is parsed while read
         raise _error(Location(file), f"cannot read it as an Excel workbook (.xlsx): {exc}; "
                                      f"save it from the spreadsheet program as .xlsx or .csv") from None
@@ -260,14 +277,115 @@ def _xlsx_rows(file: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
         book.close()
 
 
+def _sheet_rows(file: Path, sheet):
+    """(row number, cells) of every row that holds something."""
+    # the stored sheet size is often wrong in files from other programs; read what is there
+    sheet.reset_dimensions()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for cells in sheet.iter_rows():
+            real = [c for c in cells if getattr(c, "row", None)]
+            if real and not all(_blank(c.value) for c in real):
+                yield real[0].row, cells
+
+
+@dataclass(frozen=True)
+class _Formula:
+    """A cell with a formula and no value saved with it (a file written by a program that does
+    not calculate): nødkit reads saved values, it does not calculate."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class _Error:
+    """A cell whose saved value is one of Excel's errors (#REF!, #N/A, ...)."""
+
+    code: str
+
+
+def _formulas_without_values(file: Path, title: str, rows: list) -> list:
+    """An empty cell may hold a formula whose value was never saved (a row of nothing else is not
+    even among `rows`): read the formulas too, and mark those cells."""
+    import openpyxl
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(file, read_only=True, data_only=False)
+    try:
+        formulas = {number: [c.value for c in cells] for number, cells in _sheet_rows(file, book[title])}
+    finally:
+        book.close()
+    values = dict(rows)
+    merged = []
+    for number in sorted(set(values) | set(formulas)):
+        cells = list(values.get(number, []))
+        written = formulas.get(number, [])
+        cells += [None] * (len(written) - len(cells))
+        for i, formula in enumerate(written):
+            if cells[i] is None and isinstance(formula, str) and formula.startswith("="):
+                cells[i] = _Formula(formula)
+        if any(not _blank(c) for c in cells):
+            merged.append((number, cells))
+    return merged
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _field(key: str) -> str:
+    if key.startswith(COPIES):
+        return f"copies.{key.removeprefix(COPIES)}"
+    return key.replace("leader_", "leader.", 1)
+
+
+def _wrong_cell(key: str, value: Any) -> str | None:
+    """Why a cell cannot be read as what its column holds (None: it can). A spreadsheet keeps
+    numbers, dates and TRUE/FALSE as such: a date in the name column would print as
+    "2026-04-03T00:00:00", a formula whose value was never saved as nothing at all."""
+    if isinstance(value, _Formula):
+        return (f"a formula ({value.text}) without a saved value: nødkit reads the values a spreadsheet program "
+                f"saved with the workbook and does not calculate. Open the file in Excel or LibreOffice and save "
+                f"it again, or type the value itself")
+    if isinstance(value, _Error):
+        return f"the cell shows an error ({value.code}) instead of a value; correct its formula, or type the value"
+    numeric = key in PHONES or key.startswith(COPIES) or key == "example"
+    expected = ("a phone number" if key in PHONES else "a number of copies" if key.startswith(COPIES)
+                else "yes or no" if key == "example" else "text")
+    if isinstance(value, bool):
+        if key == "example":
+            return None
+        return (f"a TRUE/FALSE value ({'SAND' if value else 'FALSK'} in Danish Excel) where {expected} is expected; "
+                f"type the value itself")
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):  # datetime is a date
+        midnight = isinstance(value, dt.datetime) and value.time() == dt.time()
+        shown = value.date().isoformat() if midnight else cell_text(value)
+        return (f"a date or time ({shown}) where {expected} is expected: the spreadsheet turned what was "
+                f"typed into a date. Format the column as Text (Excel: Format Cells → Text) and type it again")
+    if isinstance(value, (int, float)):
+        if not numeric:
+            return (f"a number ({cell_text(value)}) where text is expected: format the column as Text (Excel: "
+                    f"Format Cells → Text) and type it again, so it reads exactly as typed")
+        if isinstance(value, float) and not value.is_integer():
+            return f"a number with decimals ({value:g}) where {expected} is expected"
+        return None
+    if isinstance(value, str):
+        found = next(suspicious(value), None)
+        if found:
+            return found[1]
+        if "\t" in value:
+            return "a tab character in the cell: a printed text takes no tabs; replace it with a space"
+    return None
 
 
 def cell_text(value: Any) -> str:
     """A cell as the text the admin sees: 33123456.0 (a phone typed as a number) is '33123456'."""
     if value is None:
         return ""
+    if isinstance(value, _Formula):
+        return value.text
+    if isinstance(value, _Error):
+        return value.code
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
@@ -372,8 +490,13 @@ def _to_doc(file: Path, sheet: str | None, rows: list[tuple[int, list[Any]]]) ->
                                     f"a value in a column without a heading: {cell_text(cells[stray - 1])!r}; "
                                     f"give the column a heading or clear it"))
         unit: dict[str, Any] = {}
-        for key, (index, _heading) in columns.items():
+        for key, (index, heading) in columns.items():
             raw = cells[index - 1] if index - 1 < len(cells) else None
+            wrong = _wrong_cell(key, raw)
+            if wrong:
+                problems.append(Problem(SheetLocation(file, number, index, sheet=sheet, heading=heading),
+                                        f"units[{len(units)}].{_field(key)}", wrong))
+                continue
             text = cell_text(raw)
             if key in ("leader_name", "leader_phone"):
                 unit.setdefault("leader", {})[key.removeprefix("leader_")] = text
@@ -410,10 +533,10 @@ def units_table(content) -> tuple[list[str], list[list[Any]]]:
     yes, no = yes_no(lang)
     units = content.units
     _refuse_unexported([u for u in units if isinstance(u, Unit)])
-    keys = [k for k in _keys() if k != "sheets" or any(_field(u, "sheets") is not None for u in units)]
+    keys = [k for k in _keys() if k != "sheets" or any(_unit_value(u, "sheets") is not None for u in units)]
     documents: list[str] = []
     for unit in units:
-        documents += [d for d in (_field(unit, "copies") or {}) if d not in documents]
+        documents += [d for d in (_unit_value(unit, "copies") or {}) if d not in documents]
     header = [labels[k] for k in keys] + [copies_label(lang, d) for d in documents]
     rows = []
     for unit in units:
@@ -441,7 +564,7 @@ def units_table(content) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def _field(unit, name: str):
+def _unit_value(unit, name: str):
     return unit.get(name) if isinstance(unit, dict) else getattr(unit, name)
 
 

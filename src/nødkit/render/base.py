@@ -293,6 +293,9 @@ def fit(build: Callable[[float], list[Flowable]], width: float, height: float, *
     save trials: heights grow in steps, one line at a time.)"""
     smallest = build(0.0)
     if stack_height(smallest, width) > height + 0.01:
+        wide = too_wide(smallest, width)
+        if wide:
+            raise RenderError(wide[1], field=wide[0])
         raise RenderError(_too_long(smallest, width, height, what), field=_tallest(smallest, width))
     full = build(1.0)
     if stack_height(full, width) <= height:
@@ -315,10 +318,34 @@ def _tallest(flowables: Sequence[Flowable], width: float) -> str:
     return getattr(tallest, "nk_field", "?")
 
 
+def too_wide(flowables: Sequence[Flowable], width: float) -> tuple[str, str] | None:
+    """(field, message) for the first text with a word wider than its box, looking inside boxes
+    and beside numbers; None if every word fits."""
+    for f in flowables:
+        f.wrap(width, 10_000)
+        if isinstance(f, Boxed):
+            found = too_wide(f.content, width - 2 * f.padding)
+        elif isinstance(f, Grid):
+            found = next(filter(None, (too_wide([c], width) for c in f.cells)), None)
+        elif isinstance(f, NumberRow):
+            found = too_wide([f.label], width) or ((f.nk_field, f"the number {f.number!r} is wider than its box "
+                                                   f"({width / mm:.0f} mm) even at {f.size:g}pt")
+                                                   if f.nk_overflow > OVERFLOW else None)
+        elif getattr(f, "nk_overflow", 0.0) > OVERFLOW:
+            style = f.style
+            word = max(f.getPlainText().split(), key=lambda w: pdfmetrics.stringWidth(w, style.fontName,
+                                                                                      style.fontSize))
+            found = (getattr(f, "nk_field", "?"), f"the word '{word}' is wider than its box ({width / mm:.0f} mm) "
+                     f"even at the smallest size ({style.fontSize:g}pt); shorten it or break it with a space or "
+                     f"hyphen")
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
 def _too_long(flowables, width, height, what) -> str:
-    if overflow(flowables, width) > OVERFLOW:
-        return (f"a word is wider than the {what} ({width / mm:.0f} mm) even at the smallest allowed size; "
-                f"shorten it or break it with a space")
     need = stack_height(flowables, width)
     leading = max((getattr(getattr(f, "style", None), "leading", 0) for f in flowables), default=0) or 10
     lines = math.ceil((need - height) / leading)
@@ -344,11 +371,34 @@ def draw_stack(c: Canvas, flowables: Sequence[Flowable], x: float, top: float, w
 # --- QR codes ---------------------------------------------------------------------------
 
 QUIET_MODULES = 4
+QR_MIN_MODULE = 0.4 * mm  # a phone camera reads a printed module this size or larger (DESIGN.md §4)
+
+
+def qr_version(data: str) -> int | None:
+    """The QR version (1-40) that holds `data` at error correction M, or None if none does."""
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, box_size=1)
+    qr.add_data(data)
+    try:
+        return qr.best_fit()
+    except (ValueError, qrcode.exceptions.DataOverflowError):  # "Invalid version (was 41 ...)"
+        return None
+
+
+def qr_capacity(size: float) -> int:
+    """The most bytes a QR code of `size` (quiet zone included) holds with readable modules."""
+    from qrcode.util import BIT_LIMIT_TABLE
+    version = min(40, int((size / QR_MIN_MODULE - 2 * QUIET_MODULES - 17) // 4))
+    if version < 1:
+        return 0
+    bits = BIT_LIMIT_TABLE[ERROR_CORRECT_M][version]
+    return (bits - 4 - (8 if version < 10 else 16)) // 8  # byte mode: a 4-bit mode and the length
 
 
 @functools.lru_cache(maxsize=64)
 def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
     # cached: choosing the mask pattern is the slow part, and a kit draws one URL many times
+    if qr_version(data) is None:  # `check` refuses such an address first (build.py, _qr_problems)
+        raise RenderError(f"the address is {len(data.encode('utf-8')):,} bytes long; no QR code holds that much")
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, box_size=1)
     qr.add_data(data)
     qr.make(fit=True)

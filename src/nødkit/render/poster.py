@@ -40,7 +40,7 @@ from ..errors import RenderError
 from ..layout.poster import PosterLayout
 from ..resolve import ContactView, Kit
 from .base import (OVERFLOW, STEPS, Boxed, Drawn, FontSet, Grid, NumberRow, Size, Text, break_address, checked, draw_qr,
-                   draw_stack, new_canvas, stack_height, unbroken, watermark, widest_date, widest_version)
+                   draw_stack, new_canvas, stack_height, too_wide, unbroken, watermark, widest_date, widest_version)
 
 BLOCK_GAP = 0.5  # × gap between the blocks of a column
 CAPTION_SHARE = 0.55  # the QR code's column may be this wide (of the width) for a long address
@@ -535,8 +535,8 @@ class _Poster:
         for block in (*middle, unit):
             width = unit_w if block is unit else widest_column
             if block is not None and self._height(block, 0, width) == math.inf:
-                return RenderError(f"{block.what}: a word is wider than its column even at the smallest size; "
-                                   f"shorten it or break it with a space", field=block.field)
+                field, message = too_wide(block.make(0.0, True), width) or (block.field, "a word is too wide")
+                return RenderError(f"{block.what}: {message}", field=field)
         room = self._room(unit, 0)
         best = None
         for left, right, left_w in self._arrangements(shown):
