@@ -169,22 +169,6 @@ def test_a_partial_build_still_gives_runs_of_every_unit(tmp_path, default_kit):
         assert run["units"] == [u["id"] for u in units_of()]
 
 
-def test_many_units_are_joined_in_groups_to_the_same_pages(tmp_path, default_kit, monkeypatch):
-    """Hundreds of units are put together a group of files at a time (few open at once): the
-    pages and bookmarks come out as from one join."""
-    import nødkit.print_runs as print_runs
-
-    monkeypatch.setattr(print_runs, "GROUP", 2)
-    out = tmp_path / "out"
-    assert build(out, "--jobs", "1").exit_code == 0
-    for run in manifest(default_kit)["print_runs"]:
-        grouped, whole = pikepdf.open(out / run["path"]), pikepdf.open(default_kit / run["path"])
-        assert [fingerprint(p) for p in grouped.pages] == [fingerprint(p) for p in whole.pages]
-        with grouped.open_outline() as a, whole.open_outline() as b:
-            assert [i.title for i in a.root] == [i.title for i in b.root]
-        assert undefined_resources(grouped) + font_problems(grouped) == []
-
-
 def test_the_print_folder_is_nodkits_own_and_nothing_else_is_touched(tmp_path, default_kit):
     """The runs are files nødkit wrote (the manifest names them), so a second build replaces them;
     a file an admin put in print/ is not nødkit's, and a hand-edited manifest cannot make a build
@@ -205,3 +189,32 @@ def test_the_print_folder_is_nodkits_own_and_nothing_else_is_touched(tmp_path, d
     assert refused.exit_code != 0 and "print/mine.pdf" in refused.output
     assert build(out, "--allow-other-files").exit_code == 0
     assert (out / "print" / "mine.pdf").read_bytes() == b"%PDF- mine"
+
+
+def test_a_large_organisations_runs_come_in_parts_numbered_on(tmp_path, monkeypatch):
+    """More documents than one file takes (MAX_FILE_BYTES: forty units in one language fit) give
+    each run in parts, each unit whole in one of them; the units are numbered across the parts;
+    parts no longer needed are removed."""
+    import nødkit.print_runs as print_runs
+
+    monkeypatch.setattr(print_runs, "MAX_FILE_BYTES", 1)  # room for one unit at a time
+    out = tmp_path / "out"
+    assert build(out).exit_code == 0
+    runs = manifest(out)["print_runs"]
+    ids = [u["id"] for u in units_of()]
+    assert [r["run"] for r in runs] == [f"{name}-{i}" for name in RUNS for i in range(1, 6)]
+    for name in RUNS:
+        parts = [r for r in runs if r["kind"] == name]
+        assert [r["units"] for r in parts] == [[i] for i in ids]
+        assert [r["part"] for r in parts] == [[i, 5] for i in range(1, 6)]
+    second = page_texts(out / "print" / "a3-single-sided-2.pdf")
+    assert "A3, enkeltsidet, del 2 af 5" in second[0]
+    assert "Enhed 2 af 5" in next(t for t in second if SEPARATOR in t)
+    readme = (out / "print" / "README.txt").read_text("utf-8")
+    assert all(f"{r['run']}.pdf" in readme for r in runs)
+    total = sum(r["sheets"] for r in runs if r["paper"] == "A4")
+    assert f"Ark A4-papir: {total}" in readme.splitlines()[-1]
+
+    monkeypatch.setattr(print_runs, "MAX_FILE_BYTES", 25_000_000)
+    assert build(out).exit_code == 0
+    assert sorted(p.name for p in (out / "print").glob("*.pdf")) == sorted(f"{name}.pdf" for name in RUNS)

@@ -924,8 +924,9 @@ def _plan_title(content, plan_id: str, lang: str) -> str:
 def _print_paths(project: Project, previous: dict) -> set[str]:
     """The files of print/ a build may write or delete: a run for each kind of print job the
     layouts' documents go to, the runs the last build wrote, the README."""
-    from .print_runs import kind_of
-    runs = {f"print/{kind_of(spec).name}.pdf" for spec in project.layouts.documents.values()}
+    from .print_runs import kind_of, possible_paths
+    runs = possible_paths({kind_of(spec) for spec in project.layouts.documents.values()},
+                          len(project.content.units))
     return runs | {r["path"] for r in print_runs_in(previous)} | {PRINT_README}
 
 

@@ -10,10 +10,8 @@ the unit's name in large letters opens each unit's part, so the printed stack sp
 the first page of each run and `print/README.txt` say how to print it and how many sheets of
 which paper it takes.
 
-A run is joined again only when one of its parts changed (its `inputs` in the manifest).
-Each unit's part is joined on its own and written to a temporary file, and the run is then
-put together from those files: memory stays the size of one unit's part however many units
-there are, and no more than `GROUP` files are open at once (Windows allows few).
+A run is joined again only when one of its parts changed (its `inputs` in the manifest). A
+larger organisation's run comes in files of at most MAX_FILE_BYTES of documents each.
 """
 
 from __future__ import annotations
@@ -30,7 +28,11 @@ from xml.sax.saxutils import escape
 from .outfolder import PRINT as PRINT_DIR, PRINT_README
 
 README = PRINT_README.split("/", 1)[1]
-GROUP = 64  # files open at once while a run is put together
+# the documents one file of a run holds, in bytes. qpdf holds about four times a run's size in
+# memory while joining it, and a print spooler balks at a file of hundreds of megabytes: a larger
+# organisation's run comes in parts (a4-single-sided-1.pdf, -2, …), each unit whole in one part.
+# Forty units in one language make an A4 single-sided run of about 22 MB: one file.
+MAX_FILE_BYTES = 25_000_000
 DOUBLE_SIDED = {"plan", "pocket-cards"}  # as in the print pack: every other document is single-sided
 
 
@@ -71,6 +73,7 @@ class Doc:
     copies: int
     sha256: str
     landscape: bool = False
+    bytes: int = 0  # of the file (its copies share its pages and fonts in a run)
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,23 @@ class UnitPart:
 class Run:
     kind: RunKind
     units: tuple[UnitPart, ...]
+    part: int = 1  # of `parts` files of this kind of print job (MAX_FILE_BYTES)
+    parts: int = 1
+    first: int = 1  # the number of its first unit among all the units of this kind of job
+    total: int = 0  # all the units of this kind of job
+
+    @property
+    def name(self) -> str:
+        return self.kind.name if self.parts == 1 else f"{self.kind.name}-{self.part}"
 
     @property
     def path(self) -> str:
-        return f"{PRINT_DIR}/{self.kind.name}.pdf"
+        return f"{PRINT_DIR}/{self.name}.pdf"
+
+    def title(self, _) -> str:
+        title = self.kind.title(_)
+        return title if self.parts == 1 else _("{title}, part {part} of {parts}").format(
+            title=title, part=self.part, parts=self.parts)
 
     def pages(self) -> int:
         return self.sheets() * (2 if self.kind.duplex else 1)
@@ -130,17 +146,39 @@ def plan_runs(project, entries: dict[str, dict]) -> list[Run]:
                     continue
                 docs.setdefault(kind_of(spec), []).append(
                     Doc(entry["path"], document_title(spec, words), lang, entry["pages"], copies, entry["sha256"],
-                        spec.layout.page.orientation == "landscape"))
+                        spec.layout.page.orientation == "landscape", entry.get("bytes", 0)))
         fonts = tuple(str(f) for f in layouts.fonts_for(langs[0]))
         for kind, kind_docs in docs.items():
             parts.setdefault(kind, []).append(UnitPart(unit.id, unit.name, langs, tuple(kind_docs), fonts))
-    return [Run(kind, tuple(parts[kind])) for kind in sorted(parts)]
+    runs = []
+    for kind in sorted(parts):
+        chunks: list[list[UnitPart]] = [[]]
+        size = 0
+        for part in parts[kind]:
+            grows = sum(d.bytes for d in part.docs)
+            if chunks[-1] and size + grows > MAX_FILE_BYTES:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(part)
+            size += grows
+        first = 1
+        for i, chunk in enumerate(chunks, 1):
+            runs.append(Run(kind, tuple(chunk), i, len(chunks), first, len(parts[kind])))
+            first += len(chunk)
+    return runs
+
+
+def possible_paths(kinds, units: int) -> set[str]:
+    """Every file of print/ the runs of these kinds for this many units may have (a part may
+    hold a single unit)."""
+    return {f"{PRINT_DIR}/{kind.name}{suffix}.pdf" for kind in kinds
+            for suffix in ("", *(f"-{i}" for i in range(1, units + 1)))}
 
 
 def run_inputs(run: Run, lang: str, organisation: str, extra: Sequence[str]) -> str:
     """What a run shows: its parts (by content), the words around them and nødkit itself.
     `extra`: the catalogue, fonts and version, which change the cover and separators."""
-    blob = json.dumps([run.kind.name, lang, organisation, list(extra),
+    blob = json.dumps([run.name, run.first, run.total, lang, organisation, list(extra),
                        [[p.unit, p.name, p.langs, p.name_fonts, [dataclasses.astuple(d) for d in p.docs]]
                         for p in run.units]], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
@@ -148,87 +186,22 @@ def run_inputs(run: Run, lang: str, organisation: str, extra: Sequence[str]) -> 
 
 # --- drawing ---------------------------------------------------------------------------------
 
-def render_run(run: Run, out: Path, target: Path, work: Path, *, words, fonts, organisation: str) -> int:
-    """Join the run into `target` (the documents are read from `out`); `work` holds the units'
-    parts meanwhile. Returns the number of pages."""
+def render_run(run: Run, out: Path, *, words, fonts, organisation: str) -> bytes:
+    """The run as one PDF: its first page, then each unit's separator and documents (read from
+    `out`), joined as one print job (join_duplex: blank backs in a double-sided run). A run's
+    documents are at most MAX_FILE_BYTES, so they are held in memory together."""
     from .render.pack import Part, join_duplex
 
     _ = words.gettext
-    single = not run.kind.duplex
-
-    def join(parts: list[Part], title: str) -> bytes:
-        return join_duplex(parts, fonts, blank=_("This page is intentionally left blank."),
-                           copy_title=lambda t, copy, copies: _("{title} – copy {copy} of {copies}").format(
-                               title=t, copy=copy, copies=copies),
-                           title=title, author=organisation, subject=_("Print run"), lang=words.lang,
-                           single_sided=single)
-
-    from .build import count_pages
-
-    work.mkdir(parents=True, exist_ok=True)
-    cover = join([Part(_("Print instructions"), 1, pdf=run_cover(run, words, fonts, organisation))],
-                 _("Print instructions"))
-    files = [work / "0-cover.pdf"]
-    files[0].write_bytes(cover)
-    marks = [(_("Print instructions"), 0)]
-    at = count_pages(cover)
-    separators = separator_pages(run, words, fonts)
-    for n, (part, separator_pdf) in enumerate(zip(run.units, separators), 1):
-        separator = Part(part.name, 1, pdf=separator_pdf)
-        docs = [Part(f"{d.title} ({d.lang})", d.pages, d.copies, run.kind.duplex, (out / d.path).read_bytes())
-                for d in part.docs]
-        joined = join([separator, *docs], part.name)  # one unit's part in memory at a time
-        files.append(work / f"{n}-{part.unit}.pdf")
-        files[-1].write_bytes(joined)
-        marks.append((part.name, at))
-        at += count_pages(joined)
-    title = _("Print run") + f": {run.kind.title(_)} – {organisation}"
-    return concatenate(files, target, marks, title=title, organisation=organisation, subject=_("Print run"),
-                       lang=words.lang, duplex=run.kind.duplex)
-
-
-def concatenate(files: list[Path], target: Path, marks: list[tuple[str, int]], *, title: str, organisation: str,
-                subject: str, lang: str, duplex: bool) -> int:
-    """The pages of `files`, in order, as one PDF with a bookmark at each mark (name, page from 0).
-    Joined in groups of GROUP files, so few are open at once."""
-    from .render.pack import describe_job
-
-    level = 0
-    while len(files) > GROUP:  # join groups into intermediate files until one group is left
-        joined = []
-        for i in range(0, len(files), GROUP):
-            step = files[0].parent / f".join-{level}-{i // GROUP}.pdf"
-            _append(files[i:i + GROUP], step, None)
-            joined.append(step)
-        files, level = joined, level + 1
-
-    def finish(pdf) -> None:
-        describe_job(pdf, marks, title=title, author=organisation, subject=subject, lang=lang,
-                     single_sided=not duplex)
-
-    return _append(files, target, finish)
-
-
-def _append(files: list[Path], target: Path, finish) -> int:
-    import pikepdf
-
-    from .render.pack import save_job
-
-    job = pikepdf.new()
-    sources = []
-    try:
-        for path in files:
-            source = pikepdf.open(path)
-            sources.append(source)
-            job.pages.extend(source.pages)
-        if finish:
-            finish(job)
-        save_job(job, target)
-        return len(job.pages)
-    finally:
-        job.close()
-        for source in sources:
-            source.close()
+    parts = [Part(_("Print instructions"), 1, pdf=run_cover(run, words, fonts, organisation))]
+    for unit, separator in zip(run.units, separator_pages(run, words, fonts)):
+        parts.append(Part(unit.name, 1, pdf=separator))
+        parts += [Part(f"{d.title} ({d.lang})", d.pages, d.copies, run.kind.duplex, (out / d.path).read_bytes(),
+                       bookmark=False) for d in unit.docs]
+    return join_duplex(parts, fonts, blank=_("This page is intentionally left blank."),
+                       copy_title=lambda title, copy, copies: title,
+                       title=_("Print run") + f": {run.title(_)} – {organisation}", author=organisation,
+                       subject=_("Print run"), lang=words.lang, single_sided=not run.kind.duplex)
 
 
 def _styles(fonts, scale: float = 1.0):
@@ -265,9 +238,9 @@ def run_cover(run: Run, words, fonts, organisation: str) -> bytes:
     inner = W - 2 * m
     st = _styles(fonts, scale)
     buf = io.BytesIO()
-    c = new_canvas(buf, (W, H), fonts, title=_("Print run") + ": " + run.kind.title(_), author=organisation,
+    c = new_canvas(buf, (W, H), fonts, title=_("Print run") + ": " + run.title(_), author=organisation,
                    subject=_("Print run"), lang=words.lang)
-    flow = [_para(_("Print run"), st(14)), _para(run.kind.title(_), st(30, True, spaceAfter=4)),
+    flow = [_para(_("Print run"), st(14)), _para(run.title(_), st(30, True, spaceAfter=4)),
             _para(organisation, st(14, spaceAfter=14), "organisation.name")]
     flow += [_para(f"{i}. {text}", st(12, spaceAfter=6)) for i, text in enumerate(how_to_print(run, words), 1)]
     flow.append(_para(_("This job"), st(16, True, spaceBefore=14, spaceAfter=4)))
@@ -305,7 +278,8 @@ def paper_facts(run: Run, words) -> list[tuple[str, str]]:
     _ = words.gettext
     return [(_("Sheets of {paper} paper").format(paper=run.kind.paper), str(run.sheets())),
             (_("Pages"), str(run.pages())),
-            (_("Units"), str(len(run.units)))]
+            (_("Units"), str(len(run.units)) if run.parts == 1 else
+             f"{run.first}–{run.first + len(run.units) - 1} ({len(run.units)})")]
 
 
 def separator_pages(run: Run, words, fonts) -> list[bytes]:
@@ -326,8 +300,8 @@ def separator_pages(run: Run, words, fonts) -> list[bytes]:
     m = 18 * mm * scale
     inner = W - 2 * m
     buf = io.BytesIO()
-    c = new_canvas(buf, (W, H), fonts, title=run.kind.title(_), author="", subject=_("Print run"), lang=words.lang)
-    for n, part in enumerate(run.units, 1):
+    c = new_canvas(buf, (W, H), fonts, title=run.title(_), author="", subject=_("Print run"), lang=words.lang)
+    for n, part in enumerate(run.units, run.first):
         name_fonts = register_fonts(*(Path(f) for f in part.name_fonts))
         # a black band across the top: a separator is seen at a glance when leafing through the stack
         band = 24 * mm * scale
@@ -337,7 +311,7 @@ def separator_pages(run: Run, words, fonts) -> list[bytes]:
         size = 14 * scale
         c.setFont(fonts.bold, size)
         c.drawString(m + 6 * mm, H - m - band / 2 - size / 3, checked(run.kind.title(_), fonts.bold, "label"))
-        unit_n = _("Unit {n} of {total}").format(n=n, total=len(run.units))
+        unit_n = _("Unit {n} of {total}").format(n=n, total=run.total)
         c.drawRightString(W - m - 6 * mm, H - m - band / 2 - size / 3, checked(unit_n, fonts.bold, "label"))
 
         top = H - m - band - 12 * mm * scale
@@ -381,7 +355,7 @@ def readme_text(runs: list[Run], words, organisation: str) -> str:
     totals: dict[str, int] = {}
     for run in runs:
         totals[run.kind.paper] = totals.get(run.kind.paper, 0) + run.sheets()
-        lines.append(f"{run.kind.name}.pdf  –  {run.kind.title(_)}")
+        lines.append(f"{run.name}.pdf  –  {run.title(_)}")
         lines += [f"    {i}. {text}" for i, text in enumerate(how_to_print(run, words), 1)]
         lines += ["    " + "; ".join(f"{label}: {value}" for label, value in paper_facts(run, words)), ""]
     sheets_of = _("Sheets of {paper} paper")
@@ -414,17 +388,19 @@ def make_runs(project, out: Path, staging: Path, entries: dict[str, dict], old: 
     for run in runs:
         inputs = run_inputs(run, lang, organisation,
                             extra + sorted({_digest(Path(f)) for p in run.units for f in p.name_fonts}))
-        entry = {"path": run.path, "run": run.kind.name, "paper": run.kind.paper,
+        entry = {"path": run.path, "run": run.name, "kind": run.kind.name, "part": [run.part, run.parts],
+                 "paper": run.kind.paper,
                  "sides": 2 if run.kind.duplex else 1, "sheets": run.sheets(), "units": [p.unit for p in run.units],
                  "inputs": inputs}
         if unchanged(run.path, inputs) and run.path in old:
             entry.update(pages=old[run.path]["pages"], sha256=old[run.path]["sha256"])
         else:
+            from .build import count_pages
+            pdf = render_run(run, out, words=words, fonts=fonts, organisation=organisation)
             target = staging / run.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            pages = render_run(run, out, target, staging / ".print-work" / run.kind.name, words=words, fonts=fonts,
-                               organisation=organisation)
-            entry.update(pages=pages, sha256=_digest(target))
+            target.write_bytes(pdf)
+            entry.update(pages=count_pages(pdf), sha256=hashlib.sha256(pdf).hexdigest())
             drawn.append(run.path)
         made.append(entry)
     readme = staging / PRINT_DIR / README

@@ -41,6 +41,7 @@ class Part:
     copies: int = 1
     duplex: bool = False  # printed on both sides (plan, pocket cards); otherwise each page gets a blank back
     pdf: bytes = b""
+    bookmark: bool = True  # False: no bookmark of its own (a print run marks each unit, not each document)
 
     def blank_after(self, page: int) -> bool:
         """Whether a blank back follows page `page` (from 0) of a copy."""
@@ -89,8 +90,9 @@ def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title
     marks = []
     for part, source in zip(parts, sources):
         for copy in range(1, part.copies + 1):
-            marks.append((copy_title(part.title, copy, part.copies) if part.copies > 1 else part.title,
-                          len(job.pages)))
+            if part.bookmark:
+                marks.append((copy_title(part.title, copy, part.copies) if part.copies > 1 else part.title,
+                              len(job.pages)))
             for i, page in enumerate(source.pages):
                 job.pages.append(page)
                 if part.blank_after(i) and not single_sided:
