@@ -178,7 +178,7 @@ def possible_paths(kinds, units: int) -> set[str]:
 def run_inputs(run: Run, lang: str, organisation: str, extra: Sequence[str]) -> str:
     """What a run shows: its parts (by content), the words around them and nødkit itself.
     `extra`: the catalogue, fonts and version, which change the cover and separators."""
-    blob = json.dumps([run.name, run.first, run.total, lang, organisation, list(extra),
+    blob = json.dumps([run.name, run.parts, run.first, run.total, lang, organisation, list(extra),
                        [[p.unit, p.name, p.langs, p.name_fonts, [dataclasses.astuple(d) for d in p.docs]]
                         for p in run.units]], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
