@@ -218,3 +218,22 @@ def test_a_large_organisations_runs_come_in_parts_numbered_on(tmp_path, monkeypa
     monkeypatch.setattr(print_runs, "MAX_FILE_BYTES", 25_000_000)
     assert build(out).exit_code == 0
     assert sorted(p.name for p in (out / "print").glob("*.pdf")) == sorted(f"{name}.pdf" for name in RUNS)
+
+
+def test_a_run_that_cannot_be_made_leaves_the_output_as_it_was(tmp_path, default_kit, monkeypatch):
+    """The runs are joined after the documents are in place: a failure there puts them back."""
+    import nødkit.print_runs as print_runs
+    from nødkit.errors import RenderError
+
+    out = tmp_path / "out"
+    shutil.copytree(default_kit, out)
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def failing(*args, **kwargs):
+        raise RenderError("the list of documents does not fit on the separator page", field="documents")
+
+    monkeypatch.setattr(print_runs, "render_run", failing)
+    result = build(out, "--jobs", "1", "--as-of", "2026-11-28")  # another day: every document changes
+    assert result.exit_code == 1 and "does not fit on the separator page" in result.output
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before

@@ -713,7 +713,7 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
             keys = {path: key for path, key in keys.items() if path.split("/", 1)[0] not in failed}
         drawn = {path: entry for o in outcomes for path, entry in o.entries.items()}
         _install(out, staging, previous, old, drawn, keys, state, project, as_of,
-                 full=not units and not langs, result=result, keep_units=failed)
+                 full=not units and not langs, result=result, keep_units=failed, jobs=jobs, start_method=start_method)
         result.installed = True
     finally:
         interrupts.stop_allowing()
@@ -838,7 +838,7 @@ def _undo(moved: list) -> None:
 
 def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[str, dict], keys: dict[str, str],
              state: dict, project: Project, as_of: dt.date, *, full: bool, result: BuildResult,
-             keep_units: set[str] = frozenset()) -> None:
+             keep_units: set[str] = frozenset(), jobs: int = 1, start_method: str | None = None) -> None:
     """Move drawn files into place (each an atomic rename), then the manifest, then the preview.
     The units in `keep_units` (failed, with --keep-going) keep their entries and files as they were."""
     entries: dict[str, dict] = {}
@@ -880,7 +880,8 @@ def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[st
                     moved.append((stale, kept))
                     result.removed.append(path)
                 state.pop(path, None)
-        runs = _install_print_runs(out, staging, project, entries, previous, state, moved, result)
+        runs = _install_print_runs(out, staging, project, entries, previous, state, moved, result, jobs,
+                                   start_method)
         calendars = _write_calendars(out, project, as_of)
         manifest = {
             "nodkit": __version__,
@@ -903,6 +904,9 @@ def _install(out: Path, staging: Path, previous: dict, old: dict, drawn: dict[st
         where = exc.filename or out
         raise BuildError(f"writing {where} failed: {exc.strerror or exc}; output/ is as it was before "
                          f"this build") from None
+    except NodkitError:  # a print run that could not be made (print_runs.py)
+        _undo(moved)
+        raise
     result.manifest = out / MANIFEST
 
 
@@ -931,14 +935,16 @@ def _print_paths(project: Project, previous: dict) -> set[str]:
 
 
 def _install_print_runs(out: Path, staging: Path, project: Project, entries: dict[str, dict], previous: dict,
-                        state: dict, moved: list, result: BuildResult) -> list[dict]:
+                        state: dict, moved: list, result: BuildResult, jobs: int = 1,
+                        start_method: str | None = None) -> list[dict]:
     """print/: every unit's documents in one PDF per kind of print job (print_runs.py). A run
     is joined again only when one of its parts changed; one that no document needs any more goes."""
     from .print_runs import PRINT_DIR, README, make_runs
 
     old = {r["path"]: r for r in print_runs_in(previous)}
     runs, drawn = make_runs(project, out, staging, entries, old,
-                            lambda path, key: _unchanged(out, path, key, old, state))
+                            lambda path, key: _unchanged(out, path, key, old, state), jobs=jobs,
+                            start_method=start_method)
     (out / PRINT_DIR).mkdir(exist_ok=True)
     for path in (*drawn, f"{PRINT_DIR}/{README}"):
         _replace_keeping_old(staging, path, out / path, moved)

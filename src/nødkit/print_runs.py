@@ -28,11 +28,13 @@ from xml.sax.saxutils import escape
 from .outfolder import PRINT as PRINT_DIR, PRINT_README
 
 README = PRINT_README.split("/", 1)[1]
-# the documents one file of a run holds, in bytes. qpdf holds about four times a run's size in
-# memory while joining it, and a print spooler balks at a file of hundreds of megabytes: a larger
-# organisation's run comes in parts (a4-single-sided-1.pdf, -2, …), each unit whole in one part.
-# Forty units in one language make an A4 single-sided run of about 22 MB: one file.
-MAX_FILE_BYTES = 25_000_000
+# how large one file of a run may grow, in bytes of the documents it holds. Joining a file takes
+# about six times its size in memory (measured: a 33 MB file, +200 MB), and a print spooler
+# balks at hundreds of megabytes: a larger organisation's run comes in parts
+# (a4-single-sided-1.pdf, -2, …), each unit whole in one part. Forty units in one language make
+# an A4 single-sided run of two parts; their A3 posters, plans and cards one file each.
+MAX_FILE_BYTES = 15_000_000
+SEPARATOR_BYTES = 60_000  # a separator page: its fonts hold the letters of every name in the run
 DOUBLE_SIDED = {"plan", "pocket-cards"}  # as in the print pack: every other document is single-sided
 
 
@@ -155,7 +157,7 @@ def plan_runs(project, entries: dict[str, dict]) -> list[Run]:
         chunks: list[list[UnitPart]] = [[]]
         size = 0
         for part in parts[kind]:
-            grows = sum(d.bytes for d in part.docs)
+            grows = SEPARATOR_BYTES + sum(d.bytes for d in part.docs)
             if chunks[-1] and size + grows > MAX_FILE_BYTES:
                 chunks.append([])
                 size = 0
@@ -186,10 +188,10 @@ def run_inputs(run: Run, lang: str, organisation: str, extra: Sequence[str]) -> 
 
 # --- drawing ---------------------------------------------------------------------------------
 
-def render_run(run: Run, out: Path, *, words, fonts, organisation: str) -> bytes:
-    """The run as one PDF: its first page, then each unit's separator and documents (read from
-    `out`), joined as one print job (join_duplex: blank backs in a double-sided run). A run's
-    documents are at most MAX_FILE_BYTES, so they are held in memory together."""
+def render_run(run: Run, out: Path, target: Path, *, words, fonts, organisation: str) -> None:
+    """The run as one PDF in `target`: its first page, then each unit's separator and documents
+    (read from `out`), joined as one print job (join_duplex: blank backs in a double-sided run).
+    A run's documents are at most MAX_FILE_BYTES, so they are held in memory together."""
     from .render.pack import Part, join_duplex
 
     _ = words.gettext
@@ -201,7 +203,7 @@ def render_run(run: Run, out: Path, *, words, fonts, organisation: str) -> bytes
     return join_duplex(parts, fonts, blank=_("This page is intentionally left blank."),
                        copy_title=lambda title, copy, copies: title,
                        title=_("Print run") + f": {run.title(_)} – {organisation}", author=organisation,
-                       subject=_("Print run"), lang=words.lang, single_sided=not run.kind.duplex)
+                       subject=_("Print run"), lang=words.lang, single_sided=not run.kind.duplex, target=target)
 
 
 def _styles(fonts, scale: float = 1.0):
@@ -367,26 +369,20 @@ def readme_text(runs: list[Run], words, organisation: str) -> str:
 # --- in a build --------------------------------------------------------------------------------
 
 def make_runs(project, out: Path, staging: Path, entries: dict[str, dict], old: dict[str, dict],
-              unchanged) -> tuple[list[dict], list[str]]:
+              unchanged, *, jobs: int = 1, start_method: str | None = None) -> tuple[list[dict], list[str]]:
     """Every run for `entries` (a complete kit's manifest entries): the manifest entries of the
     runs, and the paths of those drawn into `staging` (the others are unchanged on disk:
-    `unchanged(path, inputs)`). README.txt is always written into staging."""
+    `unchanged(path, inputs)`), in `jobs` processes. README.txt is always written into staging."""
     from . import __version__
-    from .build import organisation_words
     from .i18n import catalogue_path
-    from .render.fonts import register_fonts
 
-    words = organisation_words(project.content)
-    lang = words.lang
-    organisation = _text(project.content.organisation.name, lang)
-    font_files = project.layouts.fonts_for(lang)
-    fonts = register_fonts(*font_files)
-    catalogue = catalogue_path(lang)
+    words, organisation, font_files = _words(project)
+    catalogue = catalogue_path(words.lang)
     extra = [__version__, _digest(catalogue) if catalogue.is_file() else ""] + [_digest(f) for f in font_files]
     runs = plan_runs(project, entries)
-    made, drawn = [], []
+    made, todo = [], []
     for run in runs:
-        inputs = run_inputs(run, lang, organisation,
+        inputs = run_inputs(run, words.lang, organisation,
                             extra + sorted({_digest(Path(f)) for p in run.units for f in p.name_fonts}))
         entry = {"path": run.path, "run": run.name, "kind": run.kind.name, "part": [run.part, run.parts],
                  "paper": run.kind.paper,
@@ -395,18 +391,58 @@ def make_runs(project, out: Path, staging: Path, entries: dict[str, dict], old: 
         if unchanged(run.path, inputs) and run.path in old:
             entry.update(pages=old[run.path]["pages"], sha256=old[run.path]["sha256"])
         else:
-            from .build import count_pages
-            pdf = render_run(run, out, words=words, fonts=fonts, organisation=organisation)
-            target = staging / run.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(pdf)
-            entry.update(pages=count_pages(pdf), sha256=hashlib.sha256(pdf).hexdigest())
-            drawn.append(run.path)
+            todo.append((run, entry))
         made.append(entry)
-    readme = staging / PRINT_DIR / README
-    readme.parent.mkdir(parents=True, exist_ok=True)
-    readme.write_bytes(readme_text(runs, words, organisation).encode("utf-8"))
-    return made, drawn
+    (staging / PRINT_DIR).mkdir(parents=True, exist_ok=True)
+    for (run, entry), (pages, sha256) in zip(todo, _draw(project, out, staging, [r for r, _e in todo], jobs,
+                                                         start_method)):
+        entry.update(pages=pages, sha256=sha256)
+    (staging / PRINT_DIR / README).write_bytes(readme_text(runs, words, organisation).encode("utf-8"))
+    return made, [run.path for run, _entry in todo]
+
+
+def _words(project):
+    """The words, organisation name and font files the runs' own pages are in: the organisation's."""
+    from .build import organisation_words
+    words = organisation_words(project.content)
+    return words, _text(project.content.organisation.name, words.lang), project.layouts.fonts_for(words.lang)
+
+
+def _draw(project, out: Path, staging: Path, runs: list[Run], jobs: int, start_method) -> list[tuple[int, str]]:
+    """Each run drawn into staging: (pages, sha256) each. Several at once in `jobs` processes,
+    started the way the build's are (the runs are independent; each holds a few megabytes)."""
+    if jobs <= 1 or len(runs) <= 1:
+        return [_draw_one(project, out, staging, run) for run in runs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .build import _worker_start
+    from .errors import BuildError
+    payload = dict(project=project, out=out, staging=staging)
+    try:
+        with ProcessPoolExecutor(min(jobs, len(runs)), mp_context=multiprocessing.get_context(start_method),
+                                 initializer=_worker_start, initargs=(payload,)) as pool:
+            return list(pool.map(_draw_in_worker, runs))
+    except BrokenProcessPool:
+        raise BuildError("a worker process ended abruptly (killed for lack of memory? a crash?) while joining "
+                         "the print runs") from None
+
+
+def _draw_in_worker(run: Run) -> tuple[int, str]:
+    from .build import _WORKER
+    return _draw_one(_WORKER["project"], _WORKER["out"], _WORKER["staging"], run)
+
+
+def _draw_one(project, out: Path, staging: Path, run: Run) -> tuple[int, str]:
+    import pikepdf
+
+    from .render.fonts import register_fonts
+    words, organisation, font_files = _words(project)
+    target = staging / run.path
+    render_run(run, out, target, words=words, fonts=register_fonts(*font_files), organisation=organisation)
+    with pikepdf.open(target) as written:
+        return len(written.pages), _digest(target)
 
 
 def _text(value, lang: str) -> str:

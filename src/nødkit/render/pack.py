@@ -63,13 +63,16 @@ def placed(parts: Sequence[Part]) -> list[range]:
 
 
 def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title: Callable[[str, int, int], str],
-                title: str, author: str, subject: str, lang: str, single_sided: bool = False) -> bytes:
+                title: str, author: str, subject: str, lang: str, single_sided: bool = False,
+                target=None) -> bytes:
     """The parts, each `copies` times, as one PDF that prints as one double-sided job (flip on
     the long edge): every copy of a part starts on the front of a sheet; a blank back, saying
     `blank` in small print, goes behind each page of a single-sided part and after the odd last
     page of a double-sided one. One bookmark per copy (`copy_title(title, copy, copies)` where
     there are several). Every page keeps its own size; a blank back has the size of its front.
     `single_sided`: a job printed on one side only, every page a sheet: no blank backs at all.
+    `target`: a file to save the job into instead of returning it (a large job is not copied
+    into memory once more).
 
     pikepdf (qpdf) joins a kit in a tenth of the time pypdf took, and the copies of a document
     share its fonts and page contents instead of repeating them."""
@@ -99,6 +102,9 @@ def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title
                     job.pages.append(back[_size(page)])
     _tag_subsets(job)
     describe_job(job, marks, title=title, author=author, subject=subject, lang=lang, single_sided=single_sided)
+    if target is not None:
+        save_job(job, target)
+        return b""
     out = io.BytesIO()
     save_job(job, out)
     return out.getvalue()
