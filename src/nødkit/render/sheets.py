@@ -457,7 +457,7 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
         notes.append("the registration sheets leave out the fallback address in letters (too long for the "
                      "room beside the QR code); the QR code holds it and the plan prints it")
     reserved = _("Kit version {version}").format(version=widest_version(fonts.regular))
-    y = m + min(room, len(lines) * step) - SMALL_PT * 0.85
+    y = m + room - SMALL_PT * 0.85  # top-aligned with the QR code
     for text, font, field in lines:
         text = checked(text, font, field)
         measured = reserved if text == version else text
