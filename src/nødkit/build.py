@@ -404,8 +404,9 @@ def _unit_version(project: Project, unit_id: str, fingerprint: dict[str, str]) -
 
 
 def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[str, str],
-            out: Path, staging: Path, thumbs: bool) -> KitResult:
-    """Draw one unit-language kit into the staging folder. Runs in a worker process."""
+            out: Path | None, staging: Path | None, thumbs: bool) -> KitResult:
+    """Draw one unit-language kit into the staging folder (or, without one, only into memory:
+    `check`). Runs in a worker process."""
     result = KitResult(task.unit)
     rendered: dict[Job, Rendered] = {}
     failed = False
@@ -440,11 +441,12 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
             failed = True
             continue
         rendered[job] = done
-        target = staging / job.path
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(done.pdf)
-            if thumbs:
+            if staging is not None:
+                target = staging / job.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(done.pdf)
+            if staging is not None and thumbs:
                 from .preview import thumbnail
                 thumb = staging / thumb_of(job.path)
                 thumb.parent.mkdir(parents=True, exist_ok=True)
@@ -477,9 +479,10 @@ _DRAWING = ".drawing"  # in the staging folder: per worker process, the kit it i
 
 def _run_kit_in_worker(task: KitTask) -> KitResult:
     w = _WORKER
-    marker = w["staging"] / _DRAWING / str(os.getpid())
-    marker.parent.mkdir(exist_ok=True)
-    marker.write_text(_kit_name(task), "utf-8")
+    if w["staging"] is not None:  # `check` draws into memory only
+        marker = w["staging"] / _DRAWING / str(os.getpid())
+        marker.parent.mkdir(exist_ok=True)
+        marker.write_text(_kit_name(task), "utf-8")
     return run_kit(w["project"], task, w["as_of"], w["fingerprint"], w["out"], w["staging"], w["thumbs"])
 
 
@@ -666,23 +669,7 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
         uses |= {MANIFEST, STATE, INDEX, REPRINT} | _print_paths(project, previous)
         found = survey(out, written_before(previous, state), uses, others=not allow_other_files)
         refuse_survey(out, found, allow_other_files)
-        keys: dict[str, str] = {}
-        planned: list[KitTask] = []
-        for task in tasks:
-            todo = set()
-            for document in (*task.documents, PACK):
-                path = Job(task.unit, document, task.lang).path
-                if document == PACK:
-                    key = hashlib.sha256("".join(keys[Job(task.unit, d, task.lang).path]
-                                                 for d in task.documents).encode()).hexdigest()[:20]
-                else:
-                    key = document_key(project, task.unit, task.lang, document, as_of, fingerprint)
-                keys[path] = key
-                if force or not _unchanged(out, path, key, old, state):
-                    todo.add(document)
-            if todo - {PACK}:
-                todo.add(PACK)  # a part changed: so did the pack
-            planned.append(dataclasses.replace(task, render=frozenset(todo)))
+        planned, keys = plan_drawing(project, out, tasks, as_of, fingerprint, old, state, force=force)
         to_draw = [t for t in planned if t.render]
         drawn_docs = sum(len(t.render) for t in to_draw)
         if on_plan:
@@ -718,6 +705,84 @@ def _build_locked(project, out, tasks, units, langs, as_of, jobs, force, fingerp
     finally:
         interrupts.stop_allowing()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def plan_drawing(project: Project, out: Path | None, tasks: list[KitTask], as_of: dt.date,
+                 fingerprint: dict[str, str], old: dict, state: dict, *,
+                 force: bool = False) -> tuple[list[KitTask], dict[str, str]]:
+    """Which documents of each kit to draw: those whose inputs (see `document_key`) changed since
+    the last build into `out`, or whose file there is not the one it wrote; every one with
+    `force` or without `out`. -> (the kits with what to draw, path -> key of every document)."""
+    keys: dict[str, str] = {}
+    planned: list[KitTask] = []
+    for task in tasks:
+        todo = set()
+        for document in (*task.documents, PACK):
+            path = Job(task.unit, document, task.lang).path
+            if document == PACK:
+                key = hashlib.sha256("".join(keys[Job(task.unit, d, task.lang).path]
+                                             for d in task.documents).encode()).hexdigest()[:20]
+            else:
+                key = document_key(project, task.unit, task.lang, document, as_of, fingerprint)
+            keys[path] = key
+            if force or out is None or not _unchanged(out, path, key, old, state):
+                todo.add(document)
+        if todo - {PACK}:
+            todo.add(PACK)  # a part changed: so did the pack
+        planned.append(dataclasses.replace(task, render=frozenset(todo)))
+    return planned, keys
+
+
+@dataclass
+class Fitted:
+    """What `fit_kits` found: documents that would fail, and what the others leave out."""
+
+    drawn: int = 0  # documents drawn now
+    kept: int = 0  # documents the last build into `out` drew from the same inputs: they fitted then
+    problems: list[Problem] = field(default_factory=list)
+    failures: list[Finding] = field(default_factory=list)  # "document/lang: field x: message", by unit
+    notes: list[tuple[str, str, str, str]] = field(default_factory=list)  # (unit, document, lang, note)
+
+
+def fit_kits(project: Project, out: Path | None, *, units: Iterable[str] = (), langs: Iterable[str] = (),
+             as_of: dt.date, jobs: int = 1, progress: Callable[[int], None] | None = None,
+             on_plan: Callable[[int], None] | None = None, start_method: str | None = None) -> Fitted:
+    """What `check` runs: every document of every kit drawn exactly as `build` draws it (the same
+    code, in as many processes), writing nothing — so `check` fails if and only if `build` would.
+    A document whose inputs did not change since the last build into `out` fitted then: it is
+    not drawn again, and what it left out is read from that build's manifest."""
+    tasks = plan_kits(project, units, langs)
+    fingerprint = _layout_fingerprint(project.layouts)
+    previous = read_manifest(out) if out is not None else {}
+    old = {e["path"]: e for e in documents_in(previous)}
+    state = _read_state(out) if out is not None else {}
+    planned, keys = plan_drawing(project, out, tasks, as_of, fingerprint, old, state)
+    to_draw = [t for t in planned if t.render]
+    if on_plan:
+        on_plan(len(to_draw))
+    workers = max(1, min(jobs, len(to_draw)))
+    interrupts = _Interrupts()  # never held: drawing into memory leaves nothing to undo
+    if workers == 1:
+        outcomes = []
+        for task in to_draw:
+            outcomes.append(run_kit(project, task, as_of, fingerprint, out, None, False))
+            if progress:
+                progress(1)
+    else:
+        outcomes = _draw_in_workers(project, to_draw, workers, as_of, fingerprint, out, None, progress,
+                                    interrupts, start_method)
+    fitted = Fitted(problems=unique_problems(p for o in outcomes for p in o.problems),
+                    failures=[f for o in outcomes for f in o.failures])
+    entries = {path: entry for o in outcomes for path, entry in o.entries.items()}
+    fitted.drawn = len(entries)
+    for path in keys:
+        entry = entries.get(path) or old.get(path)
+        if entry is None:
+            continue  # not drawn: its kit failed
+        if path not in entries:
+            fitted.kept += 1
+        fitted.notes += [(entry["unit"], entry["document"], entry["lang"], note) for note in entry.get("notes", ())]
+    return fitted
 
 
 def _failed_units(outcomes: list[KitResult], keep_going: bool, result: BuildResult) -> set[str]:
@@ -769,7 +834,8 @@ def _draw_in_workers(project, to_draw, workers, as_of, fingerprint, out, staging
         return [f.result() for f in futures]
     except BrokenProcessPool:
         made = {_kit_name(t) for f, t in futures.items() if f.done() and f.exception() is None}
-        drawing = sorted({m.read_text("utf-8") for m in (staging / _DRAWING).glob("*")} - made)
+        markers = (staging / _DRAWING).glob("*") if staging is not None else ()
+        drawing = sorted({m.read_text("utf-8") for m in markers} - made)
         raise BuildError("a worker process ended abruptly (killed for lack of memory? a crash?) while drawing "
                          + (" or ".join(drawing) or "a kit") + "; nothing was written") from None
     finally:

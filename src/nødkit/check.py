@@ -5,14 +5,42 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from .build import Project
+from pathlib import Path
+
+from .build import Fitted, Project, fit_kits
 from .content.load import CONTACTS_FILE, PLANS_DIR, UNITS_FILE
-from .errors import ContentError, Location, Problem
+from .errors import ContentError, Location, NodkitError, Problem
 from .resolve import resolve_kit
 
 
-def check_project(project: Project, as_of: dt.date) -> list[Problem]:
-    """Resolve every unit in every language (no PDFs) and return warnings; raises ContentError."""
+class FitError(NodkitError):
+    """Documents that `build` could not make: each names its unit, document, field and why."""
+
+    exit_code = 1
+
+
+def check_project(project: Project, as_of: dt.date, *, out: Path | None = None, jobs: int = 1,
+                  progress=None, on_plan=None) -> tuple[list[Problem], Fitted]:
+    """Everything `build` would refuse, found before it: the content read and resolved for every
+    unit and language, every text against its fonts, then every document drawn exactly as `build`
+    draws it, writing nothing (`fit_kits`, which reuses what the last build into `out` found).
+    Returns (warnings, what was fitted: its notes say what posters and cards leave out); raises
+    ContentError (exit 2) or FitError (exit 1) as `build` would."""
+    problems = content_problems(project, as_of)
+    if problems:
+        raise ContentError(problems)
+    fitted = fit_kits(project, out, as_of=as_of, jobs=jobs, progress=progress, on_plan=on_plan)
+    if fitted.problems:
+        raise ContentError(fitted.problems)
+    if fitted.failures:
+        from .report import grouped
+        raise FitError(f"{len(fitted.failures)} document(s) would not build:\n  "
+                       + "\n  ".join(grouped(fitted.failures)))
+    return warnings(project) + as_of_warnings(project, as_of), fitted
+
+
+def content_problems(project: Project, as_of: dt.date) -> list[Problem]:
+    """Every unit resolved in every language (no PDFs), every text against its fonts."""
     content = project.content
     problems: list[Problem] = []
     for unit in content.units:
@@ -22,9 +50,7 @@ def check_project(project: Project, as_of: dt.date) -> list[Problem]:
             except ContentError as exc:
                 problems.extend(p for p in exc.problems if str(p) not in {str(q) for q in problems})
     problems.extend(glyph_problems(project))
-    if problems:
-        raise ContentError(problems)
-    return warnings(project) + as_of_warnings(project, as_of)
+    return problems
 
 
 def glyph_problems(project: Project) -> list[Problem]:

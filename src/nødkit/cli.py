@@ -424,21 +424,43 @@ def _refuse_unknown(project, units, langs) -> None:
 @main.command(context_settings=CONTEXT)
 @_content_option
 @_layouts_option
+@click.option("--out", "out_dir", type=_Folder(), default=None,
+              help="The output folder of the last build: documents whose inputs did not change since it fitted "
+                   "then and are not drawn again (default: the project file's out, else output).")
 @_as_of_option
-def check(content_dir, layouts_dir, as_of) -> None:
-    """Validate content and layouts; print warnings. Exit 2 on errors."""
+@click.option("--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None,
+              help="Processes drawing in parallel (default: the machine's cores).")
+@click.option("--verbose", "-v", is_flag=True, help="Name every unit in warnings that many units share.")
+def check(content_dir, layouts_dir, out_dir, as_of, jobs, verbose) -> None:
+    """Find everything a build would refuse, before it: the content and layouts are read and
+    checked, and every document of every unit is drawn as `build` draws it, writing nothing.
+    Exit 0 if and only if `build` would succeed (2: a problem in content or layouts, 1: a document
+    that does not fit). Warnings name what posters and cards leave out to fit."""
+    import os
+
     from .build import load_project
     from .check import check_project
-    folders = _folders(content_dir, layouts_dir)
+    from .report import note_lines
+    folders = _folders(content_dir, layouts_dir, out_dir)
     _say_project_file(folders)
     content_dir = folders.content
     project = load_project(content_dir, folders.layouts)
-    notes = check_project(project, _as_of(as_of))
-    for note in notes:
+    progress = _Progress(sys.stderr)
+    try:
+        warned, fitted = check_project(project, _as_of(as_of), out=folders.out, jobs=jobs or os.cpu_count() or 1,
+                                       progress=progress.advance, on_plan=progress.start)
+    finally:
+        progress.stop()
+    for note in warned:
         click.secho(f"warning: {note}", fg="yellow", err=True)
+    left_out = note_lines(fitted.notes, verbose=verbose)
+    for line in left_out:
+        click.secho(f"warning: {line}", fg="yellow", err=True)
+    n = len(warned) + len(left_out)
     units = project.content.units
-    click.echo(f"ok: {len(units)} units, {len(project.content.plans)} plan(s), "
-               f"{len(notes)} warning{'s' if len(notes) != 1 else ''}  ({content_dir})")
+    reused = f", {fitted.kept} unchanged since the last build into {folders.out}" if fitted.kept else ""
+    click.echo(f"ok: {len(units)} units, {len(project.content.plans)} plan(s), {fitted.drawn} documents drawn"
+               f"{reused}, {n} warning{'s' if n != 1 else ''}  ({content_dir})")
 
 
 @main.command("list", context_settings=CONTEXT)

@@ -56,6 +56,13 @@ def count(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
+def note_lines(notes, *, verbose: bool = False) -> list[str]:
+    """What documents left out to fit, (unit, document, language, note) each, grouped: forty
+    units of one plan leave out the same contacts of its posters, which is one line to read."""
+    return grouped((Finding(f"{document}/{lang}: {note}", unit, "/") for unit, document, lang, note in notes),
+                   verbose=verbose)
+
+
 REPRINT_LINES = 10  # units in the reprint summary; the whole list is in reprint.txt (and with -v)
 
 
@@ -104,9 +111,8 @@ def build_summary(project, result, out, seconds: float, *, verbose: bool = False
             lines.append((f"  … and {count(len(rest), 'more unit')} ({sum(n for _, n in rest)} documents)", False))
         lines.append((f"  see {out}/{REPRINT}", False))
 
-    notes = [Finding(f"{e['document']}/{e['lang']}: {note}", e["unit"], "/")
-             for e in result.written for note in e.get("notes", ())]
-    lines += [(f"warning: {line}", True) for line in grouped(notes, verbose=verbose)]
+    notes = [(e["unit"], e["document"], e["lang"], note) for e in result.written for note in e.get("notes", ())]
+    lines += [(f"warning: {line}", True) for line in note_lines(notes, verbose=verbose)]
     if result.failed_units:
         failed = result.failed_units
         lines.append((f"error: {count(len(failed), 'unit')} not written, a document of "

@@ -51,6 +51,12 @@ def new_canvas(buf: io.BytesIO, pagesize: tuple[float, float], fonts: FontSet, *
     return c
 
 
+def named_list(names: Sequence[str], most: int = 5) -> str:
+    """'A; B; C and 12 more' for a note: names hold commas, and a plan may have twenty."""
+    shown = "; ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 @dataclass(frozen=True)
 class Drawn:
     """What a renderer returns: the PDF, and what it had to leave out to fit (for `check` and the

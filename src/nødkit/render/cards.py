@@ -40,6 +40,7 @@ from .base import (
     draw_qr,
     draw_stack,
     fit,
+    named_list,
     form_xobject,
     new_canvas,
     qr_matrix,
@@ -257,7 +258,7 @@ def _front(kit: Kit, layout: CardsLayout, fonts: FontSet, size: dict[str, Size])
         left_out.append("leaves out the contacts' call_when conditions, to make room")
     if shown < len(ringable):
         left_out.append(f"shows {shown} of the {len(ringable)} contacts with a number; not shown: "
-                        f"{'; '.join(ct.name for ct in ringable[shown:])}")
+                        f"{named_list([ct.name for ct in ringable[shown:]])}")
 
     def draw(c: Canvas) -> None:
         c.setFillColor(HexColor(layout.colours.band))

@@ -39,7 +39,7 @@ from reportlab.platypus import Flowable
 from ..errors import RenderError
 from ..layout.poster import PosterLayout
 from ..resolve import ContactView, Kit
-from .base import (OVERFLOW, STEPS, Boxed, Drawn, FontSet, Grid, NumberRow, Size, Text, break_address, checked, draw_qr,
+from .base import (OVERFLOW, STEPS, Boxed, Drawn, FontSet, Grid, NumberRow, Size, Text, break_address, checked, draw_qr, named_list,
                    draw_stack, new_canvas, stack_height, too_wide, unbroken, watermark, widest_date, widest_version)
 
 BLOCK_GAP = 0.5  # × gap between the blocks of a column
@@ -496,11 +496,11 @@ class _Poster:
         if shown.contacts < len(kit.contacts):
             left_out = kit.contacts[shown.contacts:]
             out.append(f"shows {shown.contacts} of the plan's {len(kit.contacts)} contacts; not shown: "
-                       f"{'; '.join(c.name for c in left_out)}")
+                       f"{named_list([c.name for c in left_out])}")
         if shown.neighbours < len(kit.neighbours):
             left_out = kit.neighbours[shown.neighbours:]
             out.append(f"shows {shown.neighbours} of the unit's {len(kit.neighbours)} neighbour units; not "
-                       f"shown: {'; '.join(n.name for n in left_out)}")
+                       f"shown: {named_list([n.name for n in left_out])}")
         named = {"dates": "the dates of planned downtime", "reset": "the forgotten-password route",
                  "how": "how to use the fallback address", "mobile": "what to do when the network is down"}
         left_out = [named[d] for d in shown.dropped if self._dropped_item(d)]
