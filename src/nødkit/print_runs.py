@@ -417,7 +417,7 @@ def _draw(project, out: Path, staging: Path, runs: list[Run], jobs: int, start_m
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from .build import _worker_start
+    from .build.workers import _worker_start
     from .errors import BuildError
     payload = dict(project=project, out=out, staging=staging)
     try:
@@ -430,7 +430,7 @@ def _draw(project, out: Path, staging: Path, runs: list[Run], jobs: int, start_m
 
 
 def _draw_in_worker(run: Run) -> tuple[int, str]:
-    from .build import _WORKER
+    from .build.workers import _WORKER
     return _draw_one(_WORKER["project"], _WORKER["out"], _WORKER["staging"], run)
 
 

@@ -403,7 +403,7 @@ def qr_capacity(size: float) -> int:
 @functools.lru_cache(maxsize=64)
 def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
     # cached: choosing the mask pattern is the slow part, and a kit draws one URL many times
-    if qr_version(data) is None:  # `check` refuses such an address first (build.py, _qr_problems)
+    if qr_version(data) is None:  # `check` refuses such an address first (build/loading.py, _qr_problems)
         raise RenderError(f"the address is {len(data.encode('utf-8')):,} bytes long; no QR code holds that much")
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, box_size=1)
     qr.add_data(data)
