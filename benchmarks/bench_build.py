@@ -5,7 +5,8 @@
 
 It generates an organisation of N made-up units (the example plan, every unit in Danish
 and English), then measures in one run:
-  - a full build with all cores, and a no-change rebuild;
+  - a full build with all cores, its CPU time in all processes per unit kit, and a no-change
+    rebuild; a no-change `check` after it; the rebuild after one unit's leader phone changes;
   - the speed-up from 1 to 2 processes (on a smaller set of units, --speedup-units);
   - the floor: bare reportlab writing as many files and pages, with as much text and a
     vector QR code per page, in as many processes;
@@ -65,6 +66,31 @@ def run_build(content: Path, out: Path, jobs: int) -> tuple[float, dict]:
     project = load_project(content, _dirs(content, None)[1])
     result = build(project, out, as_of=AS_OF, jobs=jobs)
     return time.perf_counter() - start, {"written": len(result.written), "skipped": len(result.unchanged)}
+
+
+def run_check(content: Path, out: Path, jobs: int) -> float:
+    """`nødkit check` as the command runs it, after a build into `out` (in this process)."""
+    from nødkit.build import load_project
+    from nødkit.check import check_project
+    from nødkit.cli import _dirs
+    start = time.perf_counter()
+    project = load_project(content, _dirs(content, None)[1])
+    check_project(project, AS_OF, out=out, jobs=jobs)
+    return time.perf_counter() - start
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its ended children (the build's workers), user and system."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def change_one_leader(content: Path) -> None:
+    units = content / "units.yaml"
+    text = units.read_text("utf-8")
+    first = text.index("    leader: {name: Leder 1,")
+    end = text.index("}", first)
+    units.write_text(text[:first] + "    leader: {name: Leder 1, phone: 97 97 10 10" + text[end:], "utf-8")
 
 
 # --- the floor: bare reportlab ---------------------------------------------------------------
@@ -154,41 +180,53 @@ def main() -> None:
         tmp = Path(tmp)
         content = make_content(tmp / "org", args.units, langs)
         out = tmp / "output"
+        cpu = cpu_seconds()
         full_s, full = run_build(content, out, args.jobs)
+        cpu = cpu_seconds() - cpu
         rebuild_s, rebuild = run_build(content, out, args.jobs)
+        check_s = run_check(content, out, args.jobs)
+        change_one_leader(content)
+        one_unit_s, one_unit = run_build(content, out, args.jobs)
         manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-        files = manifest["files"]
+        # every PDF the build writes: the units' documents and the print runs across them
+        files = manifest["files"] + manifest.get("print_runs", [])
+        documents = manifest["files"]
         pages = sum(e["pages"] for e in files)
-        kits = len({(e["unit"], e["lang"]) for e in files})
+        kits = len({(e["unit"], e["lang"]) for e in documents})
 
         small = make_content(tmp / "small", args.speedup_units, langs)
         one_s, _ = run_build(small, tmp / "s1", 1)
         two_s, _ = run_build(small, tmp / "s2", 2)
 
         chars = text_per_page(out, manifest)
-        floor_files = [(e["pages"], chars.get(e["document"], 1500)) for e in files]
+        floor_files = [(e["pages"], chars.get(e.get("document"), 1500)) for e in files]
         floor_s = floor(floor_files, "http://holbaek.nexus.kmd.dk", tmp / "floor", args.jobs)
 
         self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         peak_mb = max(self_mb, child_mb)
-        poster_kb = max(e["bytes"] for e in files if e["document"] == "poster-a3") / 1024
-        pack_kb = max(e["bytes"] for e in files if e["document"] == "print-pack") / 1024
+        poster_kb = max(e["bytes"] for e in documents if e["document"] == "poster-a3") / 1024
+        pack_kb = max(e["bytes"] for e in documents if e["document"] == "print-pack") / 1024
         startup_ms = help_ms()
 
-    print(f"units {args.units} x languages {len(langs)} = {kits} kits, {len(files)} documents, {pages} pages, "
-          f"{args.jobs} processes")
-    print(f"full build      {full_s:8.1f} s   {len(files) / full_s:7.1f} documents/s   {pages / full_s:7.1f} pages/s"
+    print(f"units {args.units} x languages {len(langs)} = {kits} kits, {len(documents)} documents and "
+          f"{len(files) - len(documents)} print runs, {pages} pages, {args.jobs} processes")
+    print(f"full build      {full_s:8.1f} s   {len(files) / full_s:7.1f} files/s   {pages / full_s:7.1f} pages/s"
           f"   {1000 * full_s / kits:6.0f} ms per unit kit   ({full['written']} written)")
+    print(f"CPU             {cpu:8.1f} s   all processes, {1000 * cpu / kits:.0f} ms per unit kit")
     print(f"no-change build {rebuild_s:8.2f} s   ({rebuild['written']} written, {rebuild['skipped']} skipped)")
+    print(f"no-change check {check_s:8.2f} s")
+    print(f"one unit        {one_unit_s:8.2f} s   rebuild after one unit's leader phone changed "
+          f"({one_unit['written']} written)")
     print(f"floor           {floor_s:8.1f} s   bare reportlab: same files, pages, text per page, a QR per page")
     print(f"speed-up        {one_s / two_s:8.2f} x   1 -> 2 processes on {args.speedup_units} units "
           f"({one_s:.1f} s -> {two_s:.1f} s)")
     print(f"peak memory     {peak_mb:8.0f} MB  (build process {self_mb:.0f} MB, largest worker {child_mb:.0f} MB)")
     print(f"sizes           poster-a3 {poster_kb:.0f} KB, print pack {pack_kb:.0f} KB; "
-          f"median document {statistics.median(e['bytes'] for e in files) / 1024:.0f} KB")
+          f"median document {statistics.median(e['bytes'] for e in documents) / 1024:.0f} KB")
     print(f"start-up        nødkit --help {startup_ms:.0f} ms")
-    print(f"ratio_to_floor={full_s / floor_s:.2f} speedup_2cores={one_s / two_s:.2f} rebuild_s={rebuild_s:.2f} "
+    print(f"ratio_to_floor={full_s / floor_s:.2f} kit_cpu_ms={1000 * cpu / kits:.0f} check_s={check_s:.2f} "
+          f"one_unit_s={one_unit_s:.2f} speedup_2cores={one_s / two_s:.2f} rebuild_s={rebuild_s:.2f} "
           f"peak_rss_mb={peak_mb:.0f} poster_kb={poster_kb:.0f} pack_kb={pack_kb:.0f}")
 
 
