@@ -32,11 +32,23 @@ def run(*args: str, cwd: Path | None = None):
         return runner.invoke(main, list(args), catch_exceptions=False)
 
 
-def build(out: Path, *extra: str, content: Path = CONTENT, layouts: Path | None = None):
+def build(out: Path, *extra: str, content: Path = CONTENT, layouts: Path | None = None, check_agrees: bool = True):
+    """`nødkit build` in-process. When a document could not be made, `nødkit check` on the same
+    content, layouts and date must have said so too (it draws every document as build does): so
+    every failing build of the suite also tests that check predicts it (unless a test takes a
+    check out of the build on purpose: `check_agrees=False`)."""
     args = ["build", "--content", str(content), "--out", str(out), "--as-of", AS_OF, *extra]
     if layouts is not None:
         args += ["--layouts", str(layouts)]
-    return run(*args)
+    result = run(*args)
+    if check_agrees and result.exit_code == 1 and "could not be made" in result.output:
+        named = [a for i, a in enumerate(extra) if a in ("--unit", "--lang") or (i and extra[i - 1] in ("--unit",
+                                                                                                    "--lang"))]
+        checked = run("check", "--content", str(content), "--as-of", AS_OF, "--out", str(out), *named,
+                      *(["--layouts", str(layouts)] if layouts is not None else []))
+        assert checked.exit_code == 1 and "would not build" in checked.output, \
+            f"build failed, check did not:\nbuild: {result.output}\ncheck: {checked.output}"
+    return result
 
 
 def copy_content(tmp_path: Path, source: Path = CONTENT) -> Path:

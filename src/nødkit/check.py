@@ -20,16 +20,18 @@ class FitError(NodkitError):
 
 
 def check_project(project: Project, as_of: dt.date, *, out: Path | None = None, jobs: int = 1,
-                  progress=None, on_plan=None) -> tuple[list[Problem], Fitted]:
+                  units=(), langs=(), progress=None, on_plan=None) -> tuple[list[Problem], Fitted]:
     """Everything `build` would refuse, found before it: the content read and resolved for every
     unit and language, every text against its fonts, then every document drawn exactly as `build`
     draws it, writing nothing (`fit_kits`, which reuses what the last build into `out` found).
     Returns (warnings, what was fitted: its notes say what posters and cards leave out); raises
     ContentError (exit 2) or FitError (exit 1) as `build` would."""
-    problems = content_problems(project, as_of)
+    units, langs = list(units), list(langs)
+    problems = content_problems(project, as_of, units, langs)
     if problems:
         raise ContentError(problems)
-    fitted = fit_kits(project, out, as_of=as_of, jobs=jobs, progress=progress, on_plan=on_plan)
+    fitted = fit_kits(project, out, units=units, langs=langs, as_of=as_of, jobs=jobs, progress=progress,
+                      on_plan=on_plan)
     if fitted.problems:
         raise ContentError(fitted.problems)
     if fitted.failures:
@@ -39,12 +41,17 @@ def check_project(project: Project, as_of: dt.date, *, out: Path | None = None, 
     return warnings(project) + as_of_warnings(project, as_of), fitted
 
 
-def content_problems(project: Project, as_of: dt.date) -> list[Problem]:
-    """Every unit resolved in every language (no PDFs), every text against its fonts."""
+def content_problems(project: Project, as_of: dt.date, units=(), langs=()) -> list[Problem]:
+    """Every unit (or those named) resolved in every language (or those named), no PDFs; every
+    text of the content against its fonts (as `build` checks them, whatever units it builds)."""
     content = project.content
     problems: list[Problem] = []
     for unit in content.units:
+        if units and unit.id not in units:
+            continue
         for lang in content.languages(unit):
+            if langs and lang not in langs:
+                continue
             try:
                 resolve_kit(content, unit, lang, as_of, version="check")
             except ContentError as exc:

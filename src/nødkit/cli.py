@@ -427,11 +427,13 @@ def _refuse_unknown(project, units, langs) -> None:
 @click.option("--out", "out_dir", type=_Folder(), default=None,
               help="The output folder of the last build: documents whose inputs did not change since it fitted "
                    "then and are not drawn again (default: the project file's out, else output).")
+@click.option("--unit", "units", multiple=True, metavar="ID", help="Only this unit (repeatable), as build --unit.")
+@click.option("--lang", "langs", multiple=True, metavar="CODE", help="Only this language (repeatable).")
 @_as_of_option
 @click.option("--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None,
               help="Processes drawing in parallel (default: the machine's cores).")
 @click.option("--verbose", "-v", is_flag=True, help="Name every unit in warnings that many units share.")
-def check(content_dir, layouts_dir, out_dir, as_of, jobs, verbose) -> None:
+def check(content_dir, layouts_dir, out_dir, units, langs, as_of, jobs, verbose) -> None:
     """Find everything a build would refuse, before it: the content and layouts are read and
     checked, and every document of every unit is drawn as `build` draws it, writing nothing.
     Exit 0 if and only if `build` would succeed (2: a problem in content or layouts, 1: a document
@@ -445,10 +447,13 @@ def check(content_dir, layouts_dir, out_dir, as_of, jobs, verbose) -> None:
     _say_project_file(folders)
     content_dir = folders.content
     project = load_project(content_dir, folders.layouts)
+    if units or langs:
+        _refuse_unknown(project, units, langs)
     progress = _Progress(sys.stderr)
     try:
         warned, fitted = check_project(project, _as_of(as_of), out=folders.out, jobs=jobs or os.cpu_count() or 1,
-                                       progress=progress.advance, on_plan=progress.start)
+                                       units=units, langs=langs, progress=progress.advance,
+                                       on_plan=progress.start)
     finally:
         progress.stop()
     for note in warned:
