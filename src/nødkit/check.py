@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from pathlib import Path
 
 from .build import Fitted, Project, fit_kits
+from .build.jobs import unit_languages
 from .content.load import CONTACTS_FILE, PLANS_DIR, UNITS_FILE
 from .errors import ContentError, Location, NodkitError, Problem
 from .resolve import resolve_kit
@@ -46,16 +47,11 @@ def content_problems(project: Project, as_of: dt.date, units=(), langs=()) -> li
     text of the content against its fonts (as `build` checks them, whatever units it builds)."""
     content = project.content
     problems: list[Problem] = []
-    for unit in content.units:
-        if units and unit.id not in units:
-            continue
-        for lang in content.languages(unit):
-            if langs and lang not in langs:
-                continue
-            try:
-                resolve_kit(content, unit, lang, as_of, version="check")
-            except ContentError as exc:
-                problems.extend(p for p in exc.problems if str(p) not in {str(q) for q in problems})
+    for unit, lang in unit_languages(content, units, langs):
+        try:
+            resolve_kit(content, unit, lang, as_of, version="check")
+        except ContentError as exc:
+            problems.extend(p for p in exc.problems if str(p) not in {str(q) for q in problems})
     problems.extend(glyph_problems(project))
     return problems
 

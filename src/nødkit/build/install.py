@@ -16,7 +16,7 @@ from ..i18n import has_catalogue
 from typing import TYPE_CHECKING
 
 from ..outfolder import CALENDAR, MANIFEST, PRINT_README, STATE, print_runs_in, thumb_of
-from .jobs import unchanged
+from .jobs import read_json_object, unchanged
 from .loading import Project
 
 if TYPE_CHECKING:
@@ -209,8 +209,4 @@ def _write_calendars(out: Path, project: Project, as_of: dt.date) -> list[dict]:
 
 
 def read_manifest(out: Path) -> dict:
-    try:
-        manifest = json.loads((out / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
+    return read_json_object(out / MANIFEST)

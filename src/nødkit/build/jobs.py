@@ -43,6 +43,14 @@ class KitTask:
     render: frozenset[str]  # the documents (and PACK) to draw; the rest are unchanged on disk
 
 
+def unit_languages(content, units: Iterable[str] = (), langs: Iterable[str] = ()):
+    """(unit, language) of every kit, or of the units and languages named (--unit, --lang)."""
+    units, langs = list(units), list(langs)
+    for unit in content.units:
+        if not units or unit.id in units:
+            yield from ((unit, lang) for lang in content.languages(unit) if not langs or lang in langs)
+
+
 def plan_jobs(project: Project, units: Iterable[str] = (), langs: Iterable[str] = ()) -> list[Job]:
     content = project.content
     units, langs = list(units), list(langs)
@@ -52,16 +60,11 @@ def plan_jobs(project: Project, units: Iterable[str] = (), langs: Iterable[str] 
         raise ContentError([Problem(Location(content.root / UNITS_FILE), "--unit",
                                     f"unknown unit '{u}'; known: {', '.join(sorted(known))}") for u in unknown])
     jobs = []
-    for unit in content.units:
-        if units and unit.id not in units:
-            continue
-        for lang in content.languages(unit):
-            if langs and lang not in langs:
-                continue
-            for document in documents(project):
-                if unit_gets(unit, project.layouts.documents[document]):
-                    jobs.append(Job(unit.id, document, lang))
-            jobs.append(Job(unit.id, PACK, lang))  # made from the documents above
+    for unit, lang in unit_languages(content, units, langs):
+        for document in documents(project):
+            if unit_gets(unit, project.layouts.documents[document]):
+                jobs.append(Job(unit.id, document, lang))
+        jobs.append(Job(unit.id, PACK, lang))  # made from the documents above
     if not jobs:
         raise ContentError([Problem(Location(content.root / UNITS_FILE), "--lang",
                                     f"no unit asks for language(s) {', '.join(langs)}; nothing to build")])
@@ -153,8 +156,13 @@ def unchanged(out: Path, path: str, key: str, old: dict, state: dict) -> bool:
 
 
 def read_state(out: Path) -> dict:
+    return read_json_object(out / STATE)
+
+
+def read_json_object(path: Path) -> dict:
+    """A JSON object nødkit wrote (manifest, state); {} when it is missing, broken or not an object."""
     try:
-        state = json.loads((out / STATE).read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return state if isinstance(state, dict) else {}
+    return data if isinstance(data, dict) else {}
