@@ -27,6 +27,7 @@ class Rendered:
     inputs: str  # hash of what the document shows, except the printed date and kit version
     version: str  # the unit's kit version printed on it
     notes: tuple[str, ...] = ()  # what it had to leave out to fit (warnings)
+    background: bytes | None = None  # what every unit's copy shares (render/stamp.py): its thumbnail
 
 
 def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str, str]) -> Rendered:
@@ -55,7 +56,7 @@ def render_job(project: Project, job: Job, as_of: dt.date, fingerprint: dict[str
         "nodkit": __version__,
     }
     blob = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return Rendered(pdf, hashlib.sha256(blob).hexdigest()[:16], version, notes)
+    return Rendered(pdf, hashlib.sha256(blob).hexdigest()[:16], version, notes, drawn.background)
 
 
 def _kit(project: Project, unit, lang: str, as_of: dt.date, version: str, maintenance_count: int = 6):
@@ -152,6 +153,19 @@ def count_pages(pdf: bytes) -> int:
     return len(_PAGE.findall(pdf))
 
 
+def _thumbnail(done: Rendered) -> bytes:
+    """A page every unit of the plan shares has one thumbnail, made once per worker: the
+    unit's own words on it are a few pixels high at thumbnail size, and it is drawn from the
+    shared part alone, so it shows nothing of another unit's."""
+    from ..preview import thumbnail
+    from ..render.stamp import shared
+
+    if done.background is None:
+        return thumbnail(done.pdf)
+    key = "thumbnail:" + hashlib.sha256(done.background).hexdigest()
+    return shared(key, lambda: thumbnail(done.background))
+
+
 @dataclass
 class KitResult:
     unit: str = ""
@@ -208,10 +222,9 @@ def run_kit(project: Project, task: KitTask, as_of: dt.date, fingerprint: dict[s
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(done.pdf)
             if staging is not None and thumbs:
-                from ..preview import thumbnail
                 thumb = staging / thumb_of(job.path)
                 thumb.parent.mkdir(parents=True, exist_ok=True)
-                thumb.write_bytes(thumbnail(done.pdf))
+                thumb.write_bytes(_thumbnail(done))
         except OSError as exc:  # a full disk, a quota: say which file, stop this kit
             result.failures.append(Finding(f"{job.document}.{job.lang}.pdf: cannot be written to {out}: "
                                            f"{exc.strerror or exc}", job.unit, "/"))

@@ -64,6 +64,9 @@ class Drawn:
 
     pdf: bytes
     notes: tuple[str, ...] = ()
+    # the part of the first page every unit of the plan shares (render/stamp.py), if the page is
+    # drawn so: its thumbnail stands for every unit's and is made once
+    background: bytes | None = None
 
 
 def colour(value: str):
