@@ -106,10 +106,10 @@ def render_pack(project: Project, job: Job, as_of: dt.date, fingerprint: dict[st
         inputs.append(f"{entry.id}:{copies}:{done.inputs}")
     fonts = register_fonts(*layouts.fonts_for(job.lang))
     tracked = TrackedKit(kit)
-    pdf = print_pack(tracked, documents, fonts)
+    drawn = print_pack(tracked, documents, fonts)
     inputs.append(json.dumps(tracked.used(), sort_keys=True, ensure_ascii=False))
     digest = hashlib.sha256("\n".join(inputs).encode("utf-8")).hexdigest()[:16]
-    return Rendered(pdf, digest, version)
+    return Rendered(drawn.pdf, digest, version, background=drawn.background)
 
 
 def document_title(spec, words) -> str:

@@ -35,6 +35,9 @@ from reportlab.platypus import paragraph as _rl_paragraph
 
 from ..errors import RenderError
 from .fonts import FontSet, checked, font_label, glyph_list, missing_glyphs, register_fonts  # noqa: F401 (re-exported)
+from .reuse import install as _reuse_repeated_work
+
+_reuse_repeated_work()  # font subsets and compressed streams made once per process (reuse.py)
 
 
 def new_canvas(buf: io.BytesIO, pagesize: tuple[float, float], fonts: FontSet, *, title: str,

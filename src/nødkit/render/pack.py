@@ -29,7 +29,8 @@ from reportlab.platypus import Table, TableStyle
 
 from ..errors import RenderError
 from ..resolve import Kit
-from .base import FontSet, paragraph, checked, draw_stack, new_canvas, stack_height, watermark
+from .base import Drawn, FontSet, paragraph, checked, draw_stack, new_canvas, stack_height, watermark
+from .stamp import Slot, drawn_once, fill_slots, stamp
 
 
 @dataclass(frozen=True)
@@ -207,18 +208,20 @@ class PackDocument:
     how: str  # how to print it, in the kit's language
 
 
-def print_pack(kit: Kit, documents: Sequence[PackDocument], fonts: FontSet) -> bytes:
-    """The print instructions, then the documents, as one double-sided job."""
+def print_pack(kit: Kit, documents: Sequence[PackDocument], fonts: FontSet) -> Drawn:
+    """The print instructions, then the documents, as one double-sided job. (Its first page,
+    the instructions, is drawn once for every unit of a plan: its thumbnail too.)"""
     _ = kit._
     cover = Part(_("Print instructions"), pages=1)
     where = placed([cover, *(d.part for d in documents)])
-    instructions = pack_instructions(kit, documents, where[1:], where[-1].stop - 1, fonts)
-    return join_duplex([dataclasses.replace(cover, pdf=instructions), *(d.part for d in documents)], fonts,
+    instructions, shared_page = pack_instructions(kit, documents, where[1:], where[-1].stop - 1, fonts)
+    pdf = join_duplex([dataclasses.replace(cover, pdf=instructions), *(d.part for d in documents)], fonts,
                        blank=_("This page is intentionally left blank."),
                        copy_title=lambda title, copy, copies: _("{title} – copy {copy} of {copies}").format(
                            title=title, copy=copy, copies=copies),
                        title=f"{_('Print pack')} – {kit.unit_name}", author=kit.organisation,
                        subject=_("Print pack"), lang=kit.lang)
+    return Drawn(pdf, background=shared_page)
 
 
 def page_list(ranges: Sequence[range]) -> str:
@@ -227,15 +230,14 @@ def page_list(ranges: Sequence[range]) -> str:
 
 
 def pack_instructions(kit: Kit, documents: Sequence[PackDocument], where: Sequence[range], total: int,
-                      fonts: FontSet) -> bytes:
-    """The pack's first page: how to print it, and where each document lies in it."""
+                      fonts: FontSet) -> tuple[bytes, bytes]:
+    """The pack's first page: how to print it, and where each document lies in it. Drawn once
+    for every unit of a plan with the same documents (render/stamp.py); each unit's name and
+    kit version are put on it. Returns the page, and the part every unit shares."""
     _ = kit._
     W, H = A4
     m = 18 * mm
     inner = W - 2 * m
-    buf = io.BytesIO()
-    c = new_canvas(buf, (W, H), fonts, title=f"{_('Print pack')} – {kit.unit_name}", author=kit.organisation,
-                   subject=_("Print pack"), lang=kit.lang)
 
     def st(size, bold=False, **kw):
         return ParagraphStyle(f"s{size}{bold}", fontName=fonts.bold if bold else fonts.regular, fontSize=size,
@@ -244,36 +246,54 @@ def pack_instructions(kit: Kit, documents: Sequence[PackDocument], where: Sequen
     def p(text, style, field="label"):
         return paragraph(escape(checked(text, style.fontName, field)), style)
 
-    how = [_("Print this file at actual size (100 %) – never \"fit to page\". It holds {pages} pages: "
-             "every document of the unit's kit, as many copies as the unit asked for.").format(pages=total),
-           _("Print it as one double-sided job, flipping on the long edge: every document starts on the front "
-             "of a sheet, and the pages marked as intentionally blank keep single-sided documents single-sided.")]
-    a3 = [pages for doc, pages in zip(documents, where) if doc.paper.startswith("A3")]
-    if a3:
-        how.append(_("Pages {pages} are A3: let the printer choose the paper by the PDF's page size, or print "
-                     "those pages on an A3 printer.").format(pages=page_list(a3)))
-    flow = [p(_("Print pack"), st(28, True)),
-            p(f"{kit.unit_name} · {kit.title}", st(14, True, spaceAfter=6), "unit.name")]
-    flow += [p(text, st(11, spaceAfter=10 if i == len(how) - 1 else 4)) for i, text in enumerate(how)]
-    cell, cell_b = st(10), st(10, True)
-    rows = [[p(t, cell_b) for t in ("#", _("Document"), _("Paper"), _("Pages"), _("Copies"), _("How to print"))]]
-    for i, (doc, pages) in enumerate(zip(documents, where), 1):
-        rows.append([p(str(i), cell), p(doc.part.title, cell, "documents"), p(doc.paper, cell),
-                     p(page_list([pages]), cell), p(str(doc.part.copies), cell), p(doc.how, cell)])
-    table = Table(rows, colWidths=[inner * w for w in (0.065, 0.315, 0.14, 0.11, 0.12, 0.25)], repeatRows=1)
-    # FONTNAME: reportlab sets every cell's font, Helvetica unless told (an unembedded font)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.regular),
-                               ("GRID", (0, 0), (-1, -1), 0.6, HexColor("#000000")),
-                               ("LINEBELOW", (0, 0), (-1, 0), 1.5, HexColor("#000000")),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    flow.append(table)
-    flow.append(p(_("Kit version {version} · printed {date}").format(version=kit.kit_version,
-                                                                      date=kit.as_of_text), st(9, spaceBefore=8)))
-    if stack_height(flow, inner) > H - 2 * m:
-        raise RenderError("the print instructions do not fit on one page", field="documents")
-    draw_stack(c, flow, m, H - m, inner)
-    if kit.example:
-        watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
+    own = [p(f"{kit.unit_name} · {kit.title}", st(14, True, spaceAfter=6), "unit.name"),
+           p(_("Kit version {version} · printed {date}").format(version=kit.kit_version, date=kit.as_of_text),
+             st(9, spaceBefore=8))]
+    heights = tuple(round(f.wrap(inner, 10_000)[1], 3) for f in own)
+
+    def background(plan: Kit) -> tuple[bytes, list]:
+        buf = io.BytesIO()
+        c = new_canvas(buf, (W, H), fonts, title=_("Print pack"), author=plan.organisation,
+                       subject=_("Print pack"), lang=plan.lang)
+        how = [_("Print this file at actual size (100 %) – never \"fit to page\". It holds {pages} pages: "
+                 "every document of the unit's kit, as many copies as the unit asked for.").format(pages=total),
+               _("Print it as one double-sided job, flipping on the long edge: every document starts on the "
+                 "front of a sheet, and the pages marked as intentionally blank keep single-sided documents "
+                 "single-sided.")]
+        a3 = [pages for doc, pages in zip(documents, where) if doc.paper.startswith("A3")]
+        if a3:
+            how.append(_("Pages {pages} are A3: let the printer choose the paper by the PDF's page size, or print "
+                         "those pages on an A3 printer.").format(pages=page_list(a3)))
+        slots = [Slot(f) for f in own]
+        flow = [p(_("Print pack"), st(28, True)), slots[0]]
+        flow += [p(text, st(11, spaceAfter=10 if i == len(how) - 1 else 4)) for i, text in enumerate(how)]
+        cell, cell_b = st(10), st(10, True)
+        rows = [[p(t, cell_b) for t in ("#", _("Document"), _("Paper"), _("Pages"), _("Copies"), _("How to print"))]]
+        for i, (doc, pages) in enumerate(zip(documents, where), 1):
+            rows.append([p(str(i), cell), p(doc.part.title, cell, "documents"), p(doc.paper, cell),
+                         p(page_list([pages]), cell), p(str(doc.part.copies), cell), p(doc.how, cell)])
+        table = Table(rows, colWidths=[inner * w for w in (0.065, 0.315, 0.14, 0.11, 0.12, 0.25)], repeatRows=1)
+        # FONTNAME: reportlab sets every cell's font, Helvetica unless told (an unembedded font)
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.regular),
+                                   ("GRID", (0, 0), (-1, -1), 0.6, HexColor("#000000")),
+                                   ("LINEBELOW", (0, 0), (-1, 0), 1.5, HexColor("#000000")),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        flow += [table, slots[1]]
+        if stack_height(flow, inner) > H - 2 * m:
+            raise RenderError("the print instructions do not fit on one page", field="documents")
+        draw_stack(c, flow, m, H - m, inner)
+        if plan.example:
+            watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
+        c.showPage()
+        c.save()
+        return buf.getvalue(), [s.at for s in slots]
+
+    parts = ("pack-instructions", fonts, heights, total, tuple(where),
+             tuple((d.part.title, d.part.copies, d.paper, d.how) for d in documents))
+    shared_page, places = drawn_once(kit, parts, background)
+    buf = io.BytesIO()
+    c = new_canvas(buf, (W, H), fonts, title="", author="", subject="", lang=kit.lang)
+    fill_slots(c, list(zip(own, places)))
     c.showPage()
     c.save()
-    return buf.getvalue()
+    return stamp(shared_page, buf.getvalue()), shared_page

@@ -19,7 +19,9 @@ import dataclasses
 import hashlib
 import io
 from collections import OrderedDict
-from typing import Callable, TypeVar
+from typing import Callable, Sequence, TypeVar
+
+from reportlab.platypus import Flowable
 
 from ..resolve import Kit
 
@@ -64,18 +66,71 @@ def shared(key: str, draw: Callable[[], T]) -> T:
     return value
 
 
+def drawn_once(kit, parts: tuple, draw: Callable[[Kit], T]) -> T:
+    """`draw(plan)` once per plan and `parts` in this process, `plan` being the kit without its
+    unit. The fields `draw` read are marked as read on `kit` (a TrackedKit) every time, so the
+    reprint list still knows what the page shows."""
+    from ..resolve import TrackedKit
+
+    def first():
+        plan = TrackedKit(without_unit(kit))
+        return draw(plan), frozenset(plan.used())
+
+    value, used = shared(background_key(kit, *parts), first)
+    if isinstance(kit, TrackedKit):
+        kit._used.update(used)
+    return value
+
+
+class Slot(Flowable):
+    """A place kept in a shared background for a flowable of the unit's own (its name, its kit
+    version): as high as that flowable, drawn empty, and remembering where it was put so that
+    the unit's page draws the flowable there."""
+
+    def __init__(self, content: Flowable):
+        super().__init__()
+        self.content = content
+        self.at: tuple[float, float, float] | None = None  # x, y, available width
+
+    def wrap(self, aw, ah):
+        self._aw = aw
+        self.width, self.height = self.content.wrap(aw, ah)
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.content.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.content.getSpaceAfter()
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.at = (x, y, self._aw)
+
+    def draw(self):
+        pass
+
+
+def fill_slots(c, slots: Sequence[tuple[Flowable, tuple[float, float, float]]]) -> None:
+    """Draw each unit flowable where its slot was in the background."""
+    for flowable, (x, y, width) in slots:
+        flowable.wrap(width, 10_000)
+        flowable.drawOn(c, x, y)
+
+
 def stamp(background: bytes, overlay: bytes, *, title: str | None = None) -> bytes:
     """The background PDF with each page of `overlay` put on top of the page of the same number
     (as a form XObject, with its own resources), and the document's title set to `title`."""
     import pikepdf
 
-    from .pack import save_job
+    from .pack import _tag_subsets, save_job
 
     with pikepdf.open(io.BytesIO(background)) as pdf, pikepdf.open(io.BytesIO(overlay)) as top:
         if len(top.pages) != len(pdf.pages):
             raise ValueError(f"overlay has {len(top.pages)} pages, background {len(pdf.pages)}")
         for page, words in zip(pdf.pages, top.pages):
             page.add_overlay(words)
+        # the background's subsets and the overlay's were both tagged AAAAAA+ by reportlab
+        _tag_subsets(pdf)
         if title is not None:
             pdf.docinfo["/Title"] = title
         out = io.BytesIO()
