@@ -128,7 +128,11 @@ def stamp(background: bytes, overlay: bytes, *, title: str | None = None) -> byt
         if len(top.pages) != len(pdf.pages):
             raise ValueError(f"overlay has {len(top.pages)} pages, background {len(pdf.pages)}")
         for page, words in zip(pdf.pages, top.pages):
-            page.add_overlay(words)
+            # (pikepdf's add_overlay names the form at random: the same kit must give the same bytes)
+            form = pdf.copy_foreign(words.as_form_xobject())
+            page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/nkUnit"))
+            page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+            page.contents_add(pikepdf.Stream(pdf, b"\nQ q /nkUnit Do Q\n"))
         # the background's subsets and the overlay's were both tagged AAAAAA+ by reportlab
         _tag_subsets(pdf)
         if title is not None:
