@@ -294,7 +294,7 @@ def separator_pages(run: Run, words, fonts) -> list[bytes]:
 
     from .render.base import Size, Text, checked, draw_stack, fit, new_canvas
     from .render.fonts import register_fonts
-    from .render.pack import save_job
+    from .render.pack import identity_of, save_job
 
     _ = words.gettext
     W, H = _paper_points(run.kind.paper)
@@ -338,11 +338,11 @@ def separator_pages(run: Run, words, fonts) -> list[bytes]:
     c.save()
     pages = []
     with pikepdf.open(io.BytesIO(buf.getvalue())) as whole:
-        for page in whole.pages:
+        for i, page in enumerate(whole.pages):
             one = pikepdf.new()
             one.pages.append(page)
             piece = io.BytesIO()
-            save_job(one, piece)
+            save_job(one, piece, identity_of(buf.getvalue(), i))
             pages.append(piece.getvalue())
     return pages
 

@@ -103,11 +103,13 @@ def join_duplex(parts: Sequence[Part], fonts: FontSet, *, blank: str, copy_title
                     job.pages.append(back[_size(page)])
     _tag_subsets(job)
     describe_job(job, marks, title=title, author=author, subject=subject, lang=lang, single_sided=single_sided)
+    identity = identity_of(*(p.pdf for p in parts), [(p.title, p.pages, p.copies, p.duplex, p.bookmark) for p in parts],
+                           marks, blank, title, author, subject, lang, single_sided)
     if target is not None:
-        save_job(job, target)
+        save_job(job, target, identity)
         return b""
     out = io.BytesIO()
-    save_job(job, out)
+    save_job(job, out, identity)
     return out.getvalue()
 
 
@@ -131,16 +133,28 @@ def describe_job(job, marks: Sequence[tuple[str, int]], *, title: str, author: s
         Duplex=pikepdf.Name.Simplex if single_sided else pikepdf.Name.DuplexFlipLongEdge)
 
 
-def save_job(job, target) -> None:
-    """Save a joined PDF (to a path or a stream). The same parts give the same bytes (the file
-    identifier comes from the content, not the clock); page objects stay outside object
-    streams, where the manifest counts them; the streams reportlab compressed are copied as
-    they are (compressing the few others again made saving seven times slower for 2 % of the
-    size)."""
+def save_job(job, target, identity: bytes) -> None:
+    """Save a joined PDF (to a path or a stream). The file identifier is `identity` (a digest
+    of everything the file is made of), so the same parts give the same bytes in one pass
+    (qpdf's deterministic identifier hashes the written file: a second pass that doubled the
+    time of saving a print run); page objects stay outside object streams, where the manifest
+    counts them; the streams reportlab compressed are copied as they are (compressing the few
+    others again made saving seven times slower for 2 % of the size)."""
     import pikepdf
 
-    job.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+    job.trailer.ID = pikepdf.Array([pikepdf.String(identity[:16]), pikepdf.String(identity[:16])])
+    # static_id keeps the first identifier, the one that names the document
+    job.save(target, static_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
              compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+
+
+def identity_of(*pieces) -> bytes:
+    """A file identifier from what a file is made of: bytes, or anything with a stable repr."""
+    digest = hashlib.md5(usedforsecurity=False)
+    for piece in pieces:
+        digest.update(piece if isinstance(piece, bytes) else repr(piece).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.digest()
 
 
 def _size(page) -> tuple[float, float]:

@@ -122,7 +122,7 @@ def stamp(background: bytes, overlay: bytes, *, title: str | None = None) -> byt
     (as a form XObject, with its own resources), and the document's title set to `title`."""
     import pikepdf
 
-    from .pack import _tag_subsets, save_job
+    from .pack import _tag_subsets, identity_of, save_job
 
     with pikepdf.open(io.BytesIO(background)) as pdf, pikepdf.open(io.BytesIO(overlay)) as top:
         if len(top.pages) != len(pdf.pages):
@@ -138,5 +138,5 @@ def stamp(background: bytes, overlay: bytes, *, title: str | None = None) -> byt
         if title is not None:
             pdf.docinfo["/Title"] = title
         out = io.BytesIO()
-        save_job(pdf, out)
+        save_job(pdf, out, identity_of(background, overlay, title))
         return out.getvalue()
