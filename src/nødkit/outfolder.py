@@ -113,17 +113,14 @@ def survey(out: Path, ours: set[str], uses: set[str], *, others: bool = True, li
     otherwise read a whole home folder to refuse it)."""
     folders = {str(Path(p).parent.as_posix()) for p in uses} - {"."}
     folders |= {"/".join(f.split("/")[:i]) for f in list(folders) for i in range(1, f.count("/") + 1)}
+    wanted = folders | uses
     found = Survey()
-    for rel in sorted(folders | uses):  # a link on any path a build uses, wherever it points
-        path = out / rel
-        if path.is_symlink():
-            found.links.append(rel)
-        elif rel not in ours and (path.is_file() or (rel in uses and path.exists())):
-            found.replaced.append(rel)  # (a file where a folder must go counts too)
-    if not others:
-        return found
+    # One walk with os.scandir, which knows each entry's kind without asking the disk again (a
+    # stat per path took half a second for 300 units): into every folder a build uses, and,
+    # when `others`, into the rest until `limit` files of others are found. A link is seen as
+    # a link, and never entered.
     folders_left = [(out, "")]
-    while folders_left and not found.more:  # os.scandir: a link is seen as a link, and never entered
+    while folders_left:
         folder, base = folders_left.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -131,15 +128,30 @@ def survey(out: Path, ours: set[str], uses: set[str], *, others: bool = True, li
             continue
         for entry in entries:
             rel = base + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if base or not STAGING.fullmatch(entry.name):  # a build's own staging folder is its own
-                    folders_left.append((Path(entry.path), rel + "/"))
-            elif not (rel in ours or entry.name in IGNORED or TEMPORARY.fullmatch(entry.name)
-                      or LOCKING.fullmatch(rel) or rel in found.links):
+            if entry.is_symlink():
+                kind = "link"
+            elif entry.is_dir(follow_symlinks=False):
+                kind = "dir"
+            else:
+                kind = "file" if entry.is_file(follow_symlinks=False) else "other"
+            if rel in wanted:  # a link on any path a build uses, wherever it points
+                if kind == "link":
+                    found.links.append(rel)
+                    continue
+                if rel not in ours and (kind == "file" or (rel in uses and kind != "file")):
+                    found.replaced.append(rel)  # (a file where a folder must go counts too)
+            looking = others and not found.more
+            if kind == "dir":
+                if rel in folders or (looking and (base or not STAGING.fullmatch(entry.name))):
+                    folders_left.append((Path(entry.path), rel + "/"))  # (a build's own staging folder is its own)
+            elif looking and not (rel in ours or entry.name in IGNORED or TEMPORARY.fullmatch(entry.name)
+                                  or LOCKING.fullmatch(rel)):
                 if len(found.other) == limit:
                     found.more = True
-                    break
-                found.other.append(rel)
+                else:
+                    found.other.append(rel)
+    found.links.sort()
+    found.replaced.sort()
     found.other.sort()
     return found
 

@@ -15,6 +15,7 @@ PDF stays the same however many a unit asks for.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
@@ -47,6 +48,7 @@ from ..layout.sheets import (
 )
 from ..resolve import Kit
 from .base import Drawn, FontSet, break_address, checked, draw_qr, new_canvas, watermark, widest_version
+from .stamp import drawn_once
 
 RULE = 0.6  # row rules: dark enough to guide a pen on a poor printer, thin enough to write over
 FRAME = 1.2
@@ -72,6 +74,21 @@ class _Words:
 
 
 def render_sheet(kit: Kit, layout: SheetLayout, fonts: FontSet) -> Drawn:
+    drawn = _draw(kit, layout, fonts)
+    # Every unit of a plan has this sheet but for its name and kit version, a few pixels at
+    # thumbnail size: one thumbnail for them all, from the sheet drawn without a unit (so it
+    # shows nothing of any one unit's), drawn once per worker. (Drawing the shared page once
+    # and stamping each unit's words on it was tried: no faster than drawing the sheet, whose
+    # fonts and streams render/reuse.py keeps, and 40 % larger for the second set of fonts.)
+    shared_page = drawn_once(kit, ("sheet", repr(layout), fonts), lambda plan: _background(plan, layout, fonts))
+    return dataclasses.replace(drawn, background=shared_page)
+
+
+def _background(plan: Kit, layout: SheetLayout, fonts: FontSet) -> bytes:
+    return _draw(plan, layout, fonts).pdf
+
+
+def _draw(kit: Kit, layout: SheetLayout, fonts: FontSet) -> Drawn:
     _ = kit._
     say = _Words(kit)
     g = geometry(layout)

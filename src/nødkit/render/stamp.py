@@ -28,9 +28,11 @@ from ..resolve import Kit
 T = TypeVar("T")
 
 # The unit's own fields (and those that differ per unit). A background is drawn without them.
+# `documents` is the unit's too: which documents it gets, and how many copies of each.
 UNIT_FIELDS = {
     "unit_id": "", "unit_name": "", "unit_short_name": "", "unit_address": "", "unit_phone": "",
     "leader_name": "", "leader_phone": "", "neighbours": (), "kit_version": "", "copies": {},
+    "documents": (),
 }
 
 _KEEP = 64  # backgrounds kept per process: a plan has at most a few dozen shared pages per language
