@@ -36,12 +36,21 @@ def thumbnail(pdf: bytes) -> bytes:
     return buf.getvalue()
 
 
-def write_thumbnails(out: Path, entries: list[dict], atomic_write) -> None:
-    """Thumbnails missing on disk (e.g. after an admin deleted _thumbs/) are made again."""
+def write_thumbnails(out: Path, entries: list[dict], atomic_write) -> dict[str, tuple[int, int]]:
+    """Each document's thumbnail size (read from its header: the index gives it to the browser);
+    a thumbnail missing or broken on disk (e.g. after an admin deleted _thumbs/) is made again.
+    (One open per thumbnail: a build of 300 units has 9,000.)"""
+    sizes = {}
     for entry in entries:
         target = out / thumb_path(entry)
-        if not target.is_file():
-            atomic_write(target, thumbnail((out / entry["path"]).read_bytes()))
+        size = png_size(target)
+        if size is None:
+            made = thumbnail((out / entry["path"]).read_bytes())
+            atomic_write(target, made)
+            size = _png_header_size(made[:24])
+        if size is not None:
+            sizes[entry["path"]] = size
+    return sizes
 
 
 def remove_thumbnails(out: Path, paths: list[str]) -> None:
@@ -154,6 +163,10 @@ def png_size(path: Path) -> tuple[int, int] | None:
             head = fh.read(24)
     except OSError:
         return None
+    return _png_header_size(head)
+
+
+def _png_header_size(head: bytes) -> tuple[int, int] | None:
     if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
         return None
     return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
@@ -161,11 +174,10 @@ def png_size(path: Path) -> tuple[int, int] | None:
 
 def write_preview(out: Path, manifest: dict, units: list[dict], changed: set[str], reprint: list[dict],
                   removed: list[str], atomic_write, words) -> None:
-    write_thumbnails(out, manifest["files"], atomic_write)
+    sizes = write_thumbnails(out, manifest["files"], atomic_write)
     remove_thumbnails(out, removed)
     names = {u["id"]: u["name"] for u in units}
     atomic_write(out / REPRINT, reprint_text(reprint, names, manifest["as_of"]).encode("utf-8"))
     reprint_paths = {e["path"] for e in reprint}
-    sizes = {e["path"]: size for e in manifest["files"] if (size := png_size(out / thumb_path(e)))}
     atomic_write(out / INDEX, index_html(manifest, units, changed, reprint_paths, words, sizes).encode("utf-8"))
 

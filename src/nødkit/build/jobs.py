@@ -92,7 +92,17 @@ def layout_fingerprint(layouts: Layouts) -> dict[str, str]:
 def catalogue_hash(lang: str) -> str:
     from ..i18n import catalogue_path
     path = catalogue_path(lang)
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    try:
+        st = path.stat()
+    except OSError:
+        return ""
+    return _file_hash(str(path), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _file_hash(path: str, _mtime_ns: int, _size: int) -> str:
+    # asked for every document of every kit: read once while the file stays as it is
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def document_key(project: Project, unit_id: str, lang: str, document: str, as_of: dt.date,
@@ -101,11 +111,19 @@ def document_key(project: Project, unit_id: str, lang: str, document: str, as_of
     not drawn again. Content goes in through the unit's kit version (organisation, plan, contacts,
     unit, neighbours, layouts, nødkit); the as-of date, the translations and the unit's list of
     documents and copies (binder contents, print pack) are added here."""
-    unit = project.content.unit(unit_id)
     parts = [_unit_version(project, unit_id, fingerprint), lang, document, as_of.isoformat(),
-             catalogue_hash(lang), json.dumps(unit.copies, sort_keys=True), repr(unit.sheets),
-             ",".join(project.layouts.documents)]
+             catalogue_hash(lang), _unit_documents(project, unit_id)]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def _unit_documents(project: Project, unit_id: str) -> str:
+    """The unit's copies and sheets, and the layouts' documents: once per unit."""
+    cache = project.__dict__.setdefault("_unit_documents", {})
+    if unit_id not in cache:
+        unit = project.content.unit(unit_id)
+        cache[unit_id] = "\n".join([json.dumps(unit.copies, sort_keys=True), repr(unit.sheets),
+                                    ",".join(project.layouts.documents)])
+    return cache[unit_id]
 
 
 def _unit_version(project: Project, unit_id: str, fingerprint: dict[str, str]) -> str:
