@@ -140,16 +140,18 @@ class _Paragraph(Paragraph):
     What a wrap measures (size, overflow, number of lines) is also shared, through `_WRAPS`,
     with every paragraph of the same markup, bullet and style at the same width: fitting tries
     the plan's steps, contacts and sections again for every unit, and they measure the same every
-    time. Only the measures are shared, not reportlab's lines: a paragraph that is drawn (or
-    split) breaks its own lines then (`blPara`), and the cache holds no objects for the garbage
-    collector to walk (holding reportlab's lines made every collection slower than the breaking
-    it saved)."""
+    time. Only the measures go to `_WRAPS`: holding reportlab's lines for every measure made the
+    garbage collector slower than the breaking it saved. A paragraph that is drawn gets its lines
+    when it draws (`blPara`), from `_LINES`, which holds the lines of the paragraphs drawn (far
+    fewer than measured): the plan's texts break once per worker, not once per unit. Drawing does
+    not change the lines; reportlab's split may, so a paragraph breaks its own before splitting."""
 
     nk_overflow = 0.0
     nk_lines = 0  # lines at the last wrap
     _nk_markup: str | None = None  # set by `paragraph`; the halves of a split have none and are not shared
     _nk_wrap: tuple = ((None, None), (0, 0))
     _nk_key: tuple | None = None
+    _nk_shared = False  # its lines are also another paragraph's (_LINES); its own fragments in _nk_frags
 
     def wrap(self, availWidth, availHeight):
         if self._nk_wrap[0] != (availWidth, availHeight):
@@ -163,6 +165,7 @@ class _Paragraph(Paragraph):
                     _WRAPS[key] = (size, self.nk_overflow, self.nk_lines)
             else:
                 size, self.nk_overflow, self.nk_lines = found
+                self._unshare()
                 for name in _WRAP_STATE:  # lines broken at another width: not these
                     self.__dict__.pop(name, None)
                 self.width, self.height = size
@@ -170,6 +173,7 @@ class _Paragraph(Paragraph):
         return self._nk_wrap[1]
 
     def _break(self, availWidth, availHeight):
+        self._unshare()
         size = Paragraph.wrap(self, availWidth, availHeight)
         self.nk_overflow = _overflow(self)
         self.nk_lines = len(getattr(self.blPara, "lines", None) or ())
@@ -183,13 +187,46 @@ class _Paragraph(Paragraph):
         if lines is None:
             if self._nk_wrap[0][0] is None:
                 raise AttributeError("blPara")  # never wrapped
-            self._break(*self._nk_wrap[0])
+            self._drawn_lines()
             lines = self.__dict__["_nk_blPara"]
         return lines
 
     @blPara.setter
     def blPara(self, lines):
         self.__dict__["_nk_blPara"] = lines
+
+    @blPara.deleter
+    def blPara(self):  # reportlab's split, when not even a line fits
+        self.__dict__.pop("_nk_blPara", None)
+
+    def _drawn_lines(self) -> None:
+        """The lines at the last wrap's width: those of an earlier paragraph of the same key, or
+        broken now (and kept for the next)."""
+        width, height = self._nk_wrap[0]
+        key = self._nk_wrap_key(width)
+        shared = _LINES.get(key) if key is not None else None
+        if shared is None:
+            self._break(width, height)
+            if key is not None:
+                if len(_LINES) >= _MOST_LINES:
+                    _LINES.clear()
+                _LINES[key] = {name: self.__dict__[name] for name in _LINE_STATE if name in self.__dict__}
+                self._nk_frags, self._nk_shared = self.frags, True
+        else:
+            self._nk_frags, self._nk_shared = self.frags, True
+            self.__dict__.update(shared)
+
+    def _unshare(self) -> None:
+        """Back to its own fragments (breaking lines again may change them: not another's)."""
+        if self._nk_shared:
+            self.frags, self._nk_shared = self._nk_frags, False
+            del self._nk_frags
+
+    def split(self, availWidth, availHeight):
+        # reportlab's split may change the fragments of the lines it splits: its own, then
+        if (self._nk_shared or "_nk_blPara" not in self.__dict__) and self._nk_wrap[0][0] is not None:
+            self._break(*self._nk_wrap[0])
+        return super().split(availWidth, availHeight)
 
     def _nk_wrap_key(self, width: float) -> tuple | None:
         """Everything the line breaking depends on: the markup (the fragments are parsed from it
@@ -224,6 +261,11 @@ _MOST_STYLES = 5_000
 _STYLE_NUMBERS = itertools.count()
 # what reportlab's wrap (and breakLines) leave on a Paragraph, which drawing and splitting read
 _WRAP_STATE = ("_nk_blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations")
+# Lines of drawn paragraphs by the key of their wrap (see `_Paragraph`). Bounded: a plan draws a
+# few hundred paragraphs per language and layout.
+_LINES: dict[tuple, dict] = {}
+_MOST_LINES = 3_000
+_LINE_STATE = (*_WRAP_STATE, "frags", "width", "height")
 
 
 def _overflow(para: Paragraph) -> float:
