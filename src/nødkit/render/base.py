@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -114,6 +115,10 @@ class Text:
         bullet = escape(self.bullet) if self.bullet else None
         para = paragraph(body, style, bullet)
         para.nk_field = self.field  # type: ignore[attr-defined]
+        # what its style is made from, but the spacing around it (no part of its lines): a key
+        # for its wrap that is cheaper than reading back every attribute of the style
+        para._nk_key = (body, bullet, ("Text", font, size, self.leading, self.colour, self.indent if self.bullet else 0,
+                                       fonts.bold, self.align))
         return para
 
 
@@ -124,22 +129,146 @@ def paragraph(markup: str, style: ParagraphStyle, bulletText: str | None = None)
     # a web or e-mail address wider than a line breaks after a '/' or before a '.' or '@'
     # (see `_address_split_pairs`), and only then: never hyphenated, never inside a word
     style.uriWasteReduce = 1.0
-    return _Paragraph(markup, style, bulletText=bulletText, frags=[f.clone(fontSize=style.fontSize) for f in frags])
+    para = _Paragraph(markup, style, bulletText=bulletText, frags=[f.clone(fontSize=style.fontSize) for f in frags])
+    para._nk_markup = markup
+    return para
 
 
 class _Paragraph(Paragraph):
     """A Paragraph that remembers its last wrap: measuring a box and then drawing it wrap the
     same paragraph at the same width, and wrapping (line breaking) is most of drawing text.
     It also measures how far its widest line runs past the width (`nk_overflow`): with
-    words never split, a word wider than the box is a text that does not fit."""
+    words never split, a word wider than the box is a text that does not fit.
+
+    What a wrap measures (size, overflow, number of lines) is also shared, through `_WRAPS`,
+    with every paragraph of the same markup, bullet and style at the same width: fitting tries
+    the plan's steps, contacts and sections again for every unit, and they measure the same every
+    time. Only the measures go to `_WRAPS`: holding reportlab's lines for every measure made the
+    garbage collector slower than the breaking it saved. A paragraph that is drawn gets its lines
+    when it draws (`blPara`), from `_LINES`, which holds the lines of the paragraphs drawn (far
+    fewer than measured): the plan's texts break once per worker, not once per unit. Drawing does
+    not change the lines; reportlab's split may, so a paragraph breaks its own before splitting."""
 
     nk_overflow = 0.0
+    nk_lines = 0  # lines at the last wrap
+    _nk_markup: str | None = None  # set by `paragraph`; the halves of a split have none and are not shared
+    _nk_wrap: tuple = ((None, None), (0, 0))
+    _nk_key: tuple | None = None
+    _nk_shared = False  # its lines are also another paragraph's (_LINES); its own fragments in _nk_frags
 
     def wrap(self, availWidth, availHeight):
-        if getattr(self, "_nk_wrap", (None,))[0] != (availWidth, availHeight):
-            self._nk_wrap = ((availWidth, availHeight), super().wrap(availWidth, availHeight))
-            self.nk_overflow = _overflow(self)
+        if self._nk_wrap[0] != (availWidth, availHeight):
+            key = self._nk_wrap_key(availWidth)
+            found = _WRAPS.get(key) if key is not None else None
+            if found is None:
+                size = self._break(availWidth, availHeight)
+                if key is not None:
+                    if len(_WRAPS) >= _MOST_WRAPS:
+                        _WRAPS.clear()
+                    _WRAPS[key] = (size, self.nk_overflow, self.nk_lines)
+            else:
+                size, self.nk_overflow, self.nk_lines = found
+                self._unshare()
+                for name in _WRAP_STATE:  # lines broken at another width: not these
+                    self.__dict__.pop(name, None)
+                self.width, self.height = size
+            self._nk_wrap = ((availWidth, availHeight), size)
         return self._nk_wrap[1]
+
+    def _break(self, availWidth, availHeight):
+        self._unshare()
+        size = Paragraph.wrap(self, availWidth, availHeight)
+        self.nk_overflow = _overflow(self)
+        self.nk_lines = len(getattr(self.blPara, "lines", None) or ())
+        return size
+
+    # reportlab's lines (`blPara`), asked for (to draw or split) after a wrap that took its
+    # measures from `_WRAPS`, are broken then, at the width of that wrap
+    @property
+    def blPara(self):
+        lines = self.__dict__.get("_nk_blPara")
+        if lines is None:
+            if self._nk_wrap[0][0] is None:
+                raise AttributeError("blPara")  # never wrapped
+            self._drawn_lines()
+            lines = self.__dict__["_nk_blPara"]
+        return lines
+
+    @blPara.setter
+    def blPara(self, lines):
+        self.__dict__["_nk_blPara"] = lines
+
+    @blPara.deleter
+    def blPara(self):  # reportlab's split, when not even a line fits
+        self.__dict__.pop("_nk_blPara", None)
+
+    def _drawn_lines(self) -> None:
+        """The lines at the last wrap's width: those of an earlier paragraph of the same key, or
+        broken now (and kept for the next)."""
+        width, height = self._nk_wrap[0]
+        key = self._nk_wrap_key(width)
+        shared = _LINES.get(key) if key is not None else None
+        if shared is None:
+            self._break(width, height)
+            if key is not None:
+                if len(_LINES) >= _MOST_LINES:
+                    _LINES.clear()
+                _LINES[key] = {name: self.__dict__[name] for name in _LINE_STATE if name in self.__dict__}
+                self._nk_frags, self._nk_shared = self.frags, True
+        else:
+            self._nk_frags, self._nk_shared = self.frags, True
+            self.__dict__.update(shared)
+
+    def _unshare(self) -> None:
+        """Back to its own fragments (breaking lines again may change them: not another's)."""
+        if self._nk_shared:
+            self.frags, self._nk_shared = self._nk_frags, False
+            del self._nk_frags
+
+    def split(self, availWidth, availHeight):
+        # reportlab's split may change the fragments of the lines it splits: its own, then
+        if (self._nk_shared or "_nk_blPara" not in self.__dict__) and self._nk_wrap[0][0] is not None:
+            self._break(*self._nk_wrap[0])
+        return super().split(availWidth, availHeight)
+
+    def _nk_wrap_key(self, width: float) -> tuple | None:
+        """Everything the line breaking depends on: the markup (the fragments are parsed from it
+        in the style's font and colour, at its size), the bullet, every attribute of the style
+        but its name and parent (whose attributes it holds already), and the width."""
+        if self._nk_markup is None or width < 0.01:  # (reportlab does not wrap into no width at all)
+            return None
+        if self._nk_key is None:  # (a Text's paragraph has one from the start: see Text.flowable)
+            style = (getattr(self, "autoLeading", None),
+                     tuple(item for item in self.style.__dict__.items() if item[0] not in ("name", "parent")))
+            try:
+                number = _STYLES.get(style)
+            except TypeError:  # a style value that cannot be a key (a list): not shared
+                return None
+            if number is None:
+                if len(_STYLES) >= _MOST_STYLES:
+                    _STYLES.clear()
+                    _WRAPS.clear()
+                number = _STYLES[style] = next(_STYLE_NUMBERS)
+            self._nk_key = (self._nk_markup, self.bulletText, number)
+        return (*self._nk_key, width)
+
+
+# Measures of wraps by everything they depend on (see `_Paragraph`): markup, bullet, style (by
+# its number in _STYLES, to keep the keys small) and width. Bounded: cleared when it grows past
+# what the plans of a large build need. A style's number is never given to another style, also
+# after clearing: a paragraph keeps the number it was given.
+_WRAPS: dict[tuple, tuple] = {}
+_MOST_WRAPS = 50_000
+_STYLES: dict[tuple, int] = {}
+_MOST_STYLES = 5_000
+_STYLE_NUMBERS = itertools.count()
+# what reportlab's wrap (and breakLines) leave on a Paragraph, which drawing and splitting read
+_WRAP_STATE = ("_nk_blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations")
+# Lines of drawn paragraphs by the key of their wrap (see `_Paragraph`). Bounded: a plan draws a
+# few hundred paragraphs per language and layout.
+_LINES: dict[tuple, dict] = {}
+_MOST_LINES = 3_000
+_LINE_STATE = (*_WRAP_STATE, "frags", "width", "height")
 
 
 def _overflow(para: Paragraph) -> float:
@@ -160,6 +289,13 @@ def _overflow(para: Paragraph) -> float:
 
 
 OVERFLOW = 0.01  # points
+
+
+def line_count(para: Paragraph) -> int:
+    """Lines of a wrapped paragraph (without breaking them again where the wrap was shared)."""
+    if isinstance(para, _Paragraph):
+        return para.nk_lines
+    return len(getattr(getattr(para, "blPara", None), "lines", None) or ())
 
 
 def overflow(flowables: Sequence[Flowable], width: float) -> float:
@@ -552,7 +688,7 @@ class NumberRow(Flowable):
         self._stacked = label_w < self._longest_word() + 1
         if not self._stacked:  # a label squeezed into three lines or more reads better above its number
             self.label.wrap(label_w, 10_000)
-            self._stacked = len(getattr(self.label.blPara, "lines", ())) > 2
+            self._stacked = line_count(self.label) > 2
         if self._stacked:
             self._lh = self.label.wrap(avail_width, 10_000)[1]
             self._h = self._lh + self.size * 1.1

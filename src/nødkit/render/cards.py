@@ -42,6 +42,7 @@ from .base import (
     fit,
     named_list,
     form_xobject,
+    line_count,
     new_canvas,
     qr_matrix,
     break_address,
@@ -323,7 +324,7 @@ def _title_size(kit: Kit, fonts: FontSet, rng: Size, width: float) -> tuple[floa
     def lines(size: float) -> int:
         para = Text(kit.short_title, "plan.short_title", Size(size, size), bold=True, leading=1.2).flowable(fonts, 1)
         para.wrap(width, 10_000)
-        return 99 if para.nk_overflow > 0.01 else len(para.blPara.lines)
+        return 99 if para.nk_overflow > 0.01 else line_count(para)
     fewest = lines(rng.min)
     if fewest > TITLE_LINES:
         field = "plan.short_title" if kit.short_title != kit.title else "plan.title"

@@ -25,6 +25,7 @@ the dates are measured at the widest value they can take (`worst`).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import math
@@ -39,8 +40,9 @@ from reportlab.platypus import Flowable
 from ..errors import RenderError
 from ..layout.poster import PosterLayout
 from ..resolve import ContactView, Kit
+from .stamp import background_key
 from .base import (OVERFLOW, STEPS, Boxed, Drawn, FontSet, Grid, NumberRow, Size, Text, break_address, checked, draw_qr, named_list,
-                   draw_stack, new_canvas, stack_height, too_wide, unbroken, watermark, widest_date, widest_version)
+                   draw_stack, line_count, new_canvas, stack_height, too_wide, unbroken, watermark, widest_date, widest_version)
 
 BLOCK_GAP = 0.5  # × gap between the blocks of a column
 CAPTION_SHARE = 0.55  # the QR code's column may be this wide (of the width) for a long address
@@ -63,6 +65,7 @@ class _Block:
     field: str  # the field to name when it does not fit
     # its flowables at a scale (0..1); `worst`: with the widest dates it can print (to measure)
     make: Callable[[float, bool], list[Flowable]]
+    neighbours: int | None = None  # the unit's block: how many neighbour units it shows (see _SOLVED)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class _Solution:
     left_w: float
     unit: _Block
     shown: _Shown
+    arrangement: int  # which of `_arrangements(shown)` left and right are
 
 
 # Heights of blocks by what they print, the layout and fonts, the scale and the width. Fitting a
@@ -96,6 +100,19 @@ def _remember(key: tuple, height: float) -> None:
     if len(_HEIGHTS) >= _MOST_HEIGHTS:
         _HEIGHTS.clear()
     _HEIGHTS[key] = height
+
+
+# Solutions of the fitting (`_Poster.solve`), by everything but the unit's block that it depends on:
+# the layout, the fonts, the kit without its unit's fields (render/stamp.py) and how many neighbour
+# units the unit has. The unit's block enters the search only through its heights, so each
+# solution is kept with the heights of the unit's block the search asked for, in the order it
+# asked: a unit whose block has those heights at those scales and widths takes the same path
+# through the search and ends at the same solution, so it takes the solution without searching.
+# Each entry: (the heights asked for {(neighbours, scale, width): height}, (scale, shown,
+# arrangement), the kit fields the search read). Bounded like _HEIGHTS.
+_SOLVED: dict[str, list[tuple[dict, tuple, frozenset]]] = {}
+_MOST_PLANS = 256  # plan × language × layout × fonts
+_MOST_PER_PLAN = 32  # units whose blocks differ in height
 
 
 def render_poster(kit: Kit, layout: PosterLayout, fonts: FontSet) -> Drawn:
@@ -116,6 +133,7 @@ class _Poster:
         self.pad = self.gap * 0.65  # inside the title band
         self.browser = self._("{system} in the browser").format(system=kit.system)
         self.sig = (layout.model_dump_json(), fonts)  # what every height depends on besides the text
+        self._asked: dict | None = None  # while searching: the heights of the unit's block it asked for
         self.title_max = self._title_size()
         self.footer_size, self.footer_h = self._footer_size()
 
@@ -284,7 +302,7 @@ class _Poster:
         what = f"the unit's block: address, leader, unit phone, {len(shown)} neighbour units"
         key = ("unit", kit.unit_name, kit.unit_address, kit.leader_name, kit.leader_phone, kit.unit_phone, shown,
                len(kit.neighbours), _("Leader"), _("Unit phone"), _("Neighbour units – call to hear if they are hit too"))
-        return _Block(key, what, "unit.address", make)
+        return _Block(key, what, "unit.address", make, neighbours=neighbours)
 
     def _labelled(self, label: str, number: str, field: str, scale: float) -> NumberRow:
         """'Label .......... 33 12 34 56': the number big, bold and never broken."""
@@ -379,7 +397,10 @@ class _Poster:
         key = (self.sig, block.key, k, round(width, 3))
         if key not in _HEIGHTS:
             _remember(key, stack_height(block.make(k / STEPS, True), width))
-        return _HEIGHTS[key]
+        height = _HEIGHTS[key]
+        if block.neighbours is not None and self._asked is not None:
+            self._asked.setdefault((block.neighbours, k, width), height)
+        return height
 
     def _column(self, blocks: tuple[_Block, ...], k: int, width: float) -> float:
         if not blocks:
@@ -443,7 +464,7 @@ class _Poster:
         """The arrangement that fits at the largest common scale, or None if none fits at 0."""
         unit = self._unit(shown.neighbours)
         best: _Solution | None = None
-        for left, right, left_w in self._arrangements(shown):
+        for arrangement, (left, right, left_w) in enumerate(self._arrangements(shown)):
             right_w = self.inner_w - left_w - self.gap
 
             def fits(k: int) -> bool:
@@ -458,10 +479,39 @@ class _Poster:
                 mid = (lo + hi) // 2
                 lo, hi = (mid, hi) if fits(mid) else (lo, mid)
             if best is None or lo > best.scale:
-                best = _Solution(lo, left, right, left_w, unit, shown)
+                best = _Solution(lo, left, right, left_w, unit, shown, arrangement)
         return best
 
     def solve(self) -> _Solution:
+        """`_search`, or its solution for an earlier unit whose block measured the same (see _SOLVED)."""
+        kit = getattr(self.kit, "_kit", self.kit)  # (a TrackedKit's reads are the search's, below)
+        # the kit's documents list (which differs between units that ask for different sheets) is
+        # not on the poster: units that differ only there share the search
+        plan = background_key(dataclasses.replace(kit, documents=()), self.sig, len(kit.neighbours))
+        for asked, (scale, shown, arrangement), read in _SOLVED.get(plan, ()):
+            if all(self._height(self._unit(n), k, width) == height for (n, k, width), height in asked.items()):
+                # the fields the search read count as read: the reprint list is the same either way
+                getattr(self.kit, "_used", set()).update(read)
+                left, right, left_w = next(itertools.islice(self._arrangements(shown), arrangement, None))
+                return _Solution(scale, left, right, left_w, self._unit(shown.neighbours), shown, arrangement)
+        used = getattr(self.kit, "_used", None)  # a TrackedKit's: which fields a renderer read
+        before = set(used or ())
+        self._asked = {}
+        try:
+            solution = self._search()
+            asked = self._asked
+        finally:
+            self._asked = None
+        if len(_SOLVED) >= _MOST_PLANS and plan not in _SOLVED:
+            _SOLVED.clear()
+        known = _SOLVED.setdefault(plan, [])
+        if len(known) >= _MOST_PER_PLAN:
+            del known[0]
+        known.append((asked, (solution.scale, solution.shown, solution.arrangement),
+                      frozenset(set(used or ()) - before)))
+        return solution
+
+    def _search(self) -> _Solution:
         """Everything, if it fits at the smallest sizes. Else, in this order until it fits: without
         the dates of planned downtime, without the password route (DROPPABLE); then the first
         contacts that fit (with the first two neighbour units), then as many more neighbour
@@ -647,7 +697,7 @@ def _lines(flowables: list[Flowable], width: float) -> float:
         f.wrap(width, 10_000)
         if getattr(f, "nk_overflow", 0.0) > OVERFLOW:
             return math.inf
-        total += len(getattr(getattr(f, "blPara", None), "lines", ()) or ())
+        total += line_count(f)
     return total
 
 
