@@ -1,8 +1,8 @@
 """What every unit of a plan shares, drawn once (render/stamp.py, issue 16), tested on real builds.
 
-Two units of one plan share each registration sheet's unit-less page (their thumbnail) and
-the print pack's instructions page (the unit's name and kit version put on it); a third, an
-example unit, has its own (the watermark is part of it). Every unit's documents must still
+Two units of one plan share each registration sheet's page without a unit (drawn once,
+replayed under each unit's words, and their thumbnail) and the print pack's instructions page;
+a third, an example unit, has its own (the watermark is part of it). Every unit's documents must still
 show its own name and kit version and nothing of another unit's, the same bytes however often
 they are built, and the same reprint inputs whether the shared part was drawn for it or for
 another unit.

@@ -15,9 +15,9 @@ PDF stays the same however many a unit asks for.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
+from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor, black, white
 from reportlab.lib.units import mm
@@ -48,8 +48,9 @@ from ..layout.sheets import (
 )
 from ..resolve import Kit
 from .base import Drawn, FontSet, break_address, checked, draw_qr, new_canvas, watermark, widest_version
-from .stamp import drawn_once
+from .stamp import Recording, drawn_once, record, replay
 
+_VERSION = object()  # the footer's line for the kit version: its words are the unit's, drawn on top
 RULE = 0.6  # row rules: dark enough to guide a pen on a poor printer, thin enough to write over
 FRAME = 1.2
 HEADING_FILL = "#E4E4E4"  # black text on it stays far above 7:1
@@ -74,28 +75,81 @@ class _Words:
 
 
 def render_sheet(kit: Kit, layout: SheetLayout, fonts: FontSet) -> Drawn:
-    drawn = _draw(kit, layout, fonts)
-    # Every unit of a plan has this sheet but for its name and kit version, a few pixels at
-    # thumbnail size: one thumbnail for them all, from the sheet drawn without a unit (so it
-    # shows nothing of any one unit's), drawn once per worker. (Drawing the shared page once
-    # and stamping each unit's words on it was tried: no faster than drawing the sheet, whose
-    # fonts and streams render/reuse.py keeps, and 40 % larger for the second set of fonts.)
-    shared_page = drawn_once(kit, ("sheet", repr(layout), fonts), lambda plan: _background(plan, layout, fonts))
-    return dataclasses.replace(drawn, background=shared_page)
+    """Every unit of a plan has this sheet but for its name and kit version: the rest of the
+    page is drawn once per worker (from the kit without a unit, render/stamp.py) and replayed
+    on each unit's canvas, which then draws the unit's words in the places it left for them.
+    The shared page is also every unit's thumbnail (the unit's words are a few pixels there)."""
+    _ = kit._
+    say = _Words(kit)
+    title = say(layout.title, "title")
+    back = drawn_once(kit, ("render_sheet", repr(layout), fonts), lambda plan: _background(plan, layout, fonts))
+    buf = io.BytesIO()
+    c = new_canvas(buf, geometry(layout).page, fonts, title=f"{title} – {kit.unit_name}",
+                   author=kit.organisation, subject=_("Registration sheet"), lang=kit.lang)
+    if back.recording is not None:
+        replay(c, back.recording)
+    for n, slot in enumerate(back.slots):
+        if back.error and back.error[2] == n:
+            break  # the unit's words before the place the shared page failed are checked first, as drawn
+        if slot[0] == "unit":
+            _kind, x, top, w, h, caption = slot
+            _value(c, fonts, x, top, w, h, caption, kit.unit_short_name, "unit.name")
+        else:
+            _kind, x, y = slot
+            version = _("Kit version {version}").format(version=kit.kit_version)
+            text = checked(version, fonts.regular, "label")
+            if stringWidth(_reserved(kit, fonts), fonts.regular, SMALL_PT) > CAPTION_WIDTH:
+                raise RenderError(f"'{text}' is wider than the {CAPTION_WIDTH / mm:.0f} mm beside the QR code; "
+                                  f"shorten it", field="label")
+            c.setFont(fonts.regular, SMALL_PT)
+            c.setFillColor(black)
+            c.drawString(x, y, text)
+    if back.error:
+        message, field, _passed = back.error
+        raise RenderError(message, field=field)
+    c.showPage()
+    c.save()
+    return Drawn(buf.getvalue(), back.notes, back.pdf)
 
 
-def _background(plan: Kit, layout: SheetLayout, fonts: FontSet) -> bytes:
-    return _draw(plan, layout, fonts).pdf
+@dataclass(frozen=True)
+class _Background:
+    """The page without the unit's words, and where they go.
+
+    `slots` come in the order the page is drawn; a background that could not be drawn keeps
+    its error and how many slots it had passed, so that the unit's own words are checked (and
+    fail) first where they came first on the page: the errors stay those of one drawing."""
+
+    pdf: bytes | None
+    recording: Recording | None
+    notes: tuple[str, ...]
+    slots: tuple[tuple, ...]  # ("unit", x, top, w, h, caption) | ("version", x, y)
+    error: tuple[str, str, int] | None = None  # message, field, slots passed
 
 
-def _draw(kit: Kit, layout: SheetLayout, fonts: FontSet) -> Drawn:
+def _background(plan: Kit, layout: SheetLayout, fonts: FontSet) -> _Background:
+    slots: list[tuple] = []
+    try:
+        pdf, recording, notes = _draw(plan, layout, fonts, slots)
+    except RenderError as exc:
+        return _Background(None, None, (), tuple(slots), (exc.args[0], exc.field, len(slots)))
+    return _Background(pdf, recording, tuple(notes), tuple(slots))
+
+
+def _reserved(kit: Kit, fonts: FontSet) -> str:
+    """The kit version line as wide as any version can make it: the room the footer keeps for it."""
+    return kit._("Kit version {version}").format(version=widest_version(fonts.regular))
+
+
+def _draw(kit: Kit, layout: SheetLayout, fonts: FontSet, slots: list[tuple]) -> tuple[bytes, Recording, list[str]]:
+    """The sheet without its unit's words (`kit` has none); their places go into `slots`."""
     _ = kit._
     say = _Words(kit)
     g = geometry(layout)
     W, H = g.page
     title = say(layout.title, "title")
     buf = io.BytesIO()
-    c = new_canvas(buf, (W, H), fonts, title=f"{title} – {kit.unit_name}", author=kit.organisation,
+    c = new_canvas(buf, (W, H), fonts, title=title, author=kit.organisation,
                    subject=_("Registration sheet"), lang=kit.lang)
     c.setStrokeColor(black)
     c.setFillColor(black)
@@ -109,12 +163,12 @@ def _draw(kit: Kit, layout: SheetLayout, fonts: FontSet) -> Drawn:
         if item == "page":
             _page_of(c, fonts, _("Page {page} of {pages}"), x, top, w, layout.field_height)
         elif item == "unit":
-            _field(c, fonts, x, top, w, layout.field_height, _("Unit"), field="unit.name",
-                   value=kit.unit_short_name)
+            _field(c, fonts, x, top, w, layout.field_height, _("Unit"))
+            slots.append(("unit", x, top, w, layout.field_height, _("Unit")))
         elif item == "date":
-            _field(c, fonts, x, top, w, layout.field_height, _("Date"), field="label")
+            _field(c, fonts, x, top, w, layout.field_height, _("Date"))
         elif item == "sheet":
-            _field(c, fonts, x, top, w, layout.field_height, _("Sheet no."), field="label")
+            _field(c, fonts, x, top, w, layout.field_height, _("Sheet no."))
         else:
             _layout_field(c, fonts, say, layout.header[item], f"header[{item}]", x, top, w, layout.field_height)
         x += w
@@ -132,13 +186,14 @@ def _draw(kit: Kit, layout: SheetLayout, fonts: FontSet) -> Drawn:
     else:
         _boxes(c, layout, g, fonts, say)
 
-    notes = _footer(c, layout, g, fonts, kit, say)
+    notes = _footer(c, layout, g, fonts, kit, say, slots)
 
     if kit.example:
         watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
+    recording = record(c)
     c.showPage()
     c.save()
-    return Drawn(buf.getvalue(), tuple(notes))
+    return buf.getvalue(), recording, notes
 
 
 # --- band ------------------------------------------------------------------------------
@@ -209,11 +264,15 @@ def _caption(c: Canvas, fonts: FontSet, text: str, x: float, top: float, w: floa
     c.drawString(x + PAD, top - PAD - FIELD_PT * 0.78, text)
 
 
-def _field(c: Canvas, fonts: FontSet, x: float, top: float, w: float, h: float, label: str, *, field: str,
-           value: str | None = None) -> None:
+def _field(c: Canvas, fonts: FontSet, x: float, top: float, w: float, h: float, label: str) -> None:
     _frame(c, x, top, w, h)
     _caption(c, fonts, label, x, top, w, "label")
-    if value:  # printed, not written: the unit's name
+
+
+def _value(c: Canvas, fonts: FontSet, x: float, top: float, w: float, h: float, label: str, value: str,
+           field: str) -> None:
+    """A value printed, not written, in the field `_field` drew with `label`: the unit's name."""
+    if value:
         value = checked(value, fonts.bold, field)
         caption_w = stringWidth(checked(label, fonts.regular, "label"), fonts.regular, FIELD_PT) + 2 * mm
         first, second, size = _value_lines(value, fonts.bold, w - 2 * PAD, caption_w, field)
@@ -438,16 +497,16 @@ def _boxes(c: Canvas, layout: SheetLayout, g, fonts: FontSet, say) -> None:
 
 # --- footer ----------------------------------------------------------------------------
 
-def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) -> list[str]:
-    """The footer; returns notes of what it had to leave out."""
+def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say, slots: list[tuple]) -> list[str]:
+    """The footer, but for the kit version, whose place goes into `slots`; returns notes of what it
+    had to leave out."""
     _ = kit._
     m = layout.margin
     qr = layout.qr_size
     qr_x = g.right - qr
-    version = _("Kit version {version}").format(version=kit.kit_version)
     # beside the QR code: what it is for, the address in letters, the kit version. Without a
     # fallback address, only the kit version, bottom right.
-    lines: list[tuple[str, str, str]] = []
+    lines: list[tuple[object, str, str]] = []  # text (or _VERSION), font, field
     if kit.fallback_url:
         module = draw_qr(c, kit.fallback_url, qr_x, m, qr)
         if module < MIN_QR_MODULE - 1e-6:
@@ -461,7 +520,7 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
         cap_x = qr_x - layout.gap - CAPTION_WIDTH
     else:
         cap_x = g.right - CAPTION_WIDTH
-    lines.append((version, fonts.regular, "label"))
+    lines.append((_VERSION, fonts.regular, "label"))
     step = SMALL_PT * LEADING
     room = max(qr, 2 * step) if kit.fallback_url else step
     notes: list[str] = []
@@ -470,15 +529,17 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
     if len(lines) * step > room:
         # an address this long is scanned, not typed: the QR code holds it, the plan prints it
         lines = [line for line in lines if line[2] == "plan.system"]
-        lines += [(_("The address is in the plan."), fonts.regular, "label"), (version, fonts.regular, "label")]
+        lines += [(_("The address is in the plan."), fonts.regular, "label"), (_VERSION, fonts.regular, "label")]
         notes.append("the registration sheets leave out the fallback address in letters (too long for the "
                      "room beside the QR code); the QR code holds it and the plan prints it")
-    reserved = _("Kit version {version}").format(version=widest_version(fonts.regular))
     y = m + room - SMALL_PT * 0.85  # top-aligned with the QR code
     for text, font, field in lines:
+        if text is _VERSION:  # the unit's: drawn over the background (see _overlay)
+            slots.append(("version", cap_x, y))
+            y -= step
+            continue
         text = checked(text, font, field)
-        measured = reserved if text == version else text
-        if stringWidth(measured, font, SMALL_PT) > CAPTION_WIDTH:
+        if stringWidth(text, font, SMALL_PT) > CAPTION_WIDTH:
             raise RenderError(f"'{text}' is wider than the {CAPTION_WIDTH / mm:.0f} mm beside the QR code; "
                               f"shorten it", field=field)
         c.setFont(font, SMALL_PT)
@@ -495,7 +556,7 @@ def _footer(c: Canvas, layout: SheetLayout, g, fonts: FontSet, kit: Kit, say) ->
                 entered = _("Entered in {system}: date / init.").format(system=kit.system)
                 if stringWidth(entered, fonts.regular, FIELD_PT) > w - 2 * PAD:  # a long system name
                     entered = _("Entered: date / init.")
-                _field(c, fonts, x, top, w, layout.field_height, entered, field="label")
+                _field(c, fonts, x, top, w, layout.field_height, entered)
             else:
                 _layout_field(c, fonts, say, layout.footer[i], f"footer[{i}]", x, top, w, layout.field_height)
             x += w

@@ -15,10 +15,12 @@ same, so sharing never changes what a page shows; it only skips drawing it again
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import io
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
 
 from reportlab.platypus import Flowable
@@ -117,6 +119,54 @@ def fill_slots(c, slots: Sequence[tuple[Flowable, tuple[float, float, float]]]) 
     for flowable, (x, y, width) in slots:
         flowable.wrap(width, 10_000)
         flowable.drawOn(c, x, y)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What a canvas drew on its page, to be drawn again on another canvas: the page's
+    operators and what they refer to (each font's characters and their codes, the graphics
+    states by name). A unit's page replays the recording of the page every unit of its plan
+    shares, then draws its own words with the same canvas: one document, one subset of each
+    font, as if it had been drawn from the start (its new letters get the next codes)."""
+
+    code: tuple[str, ...]
+    fonts: tuple[tuple[object, str, object], ...]  # (font, its name in the document, its subset state)
+    gstates: tuple[tuple[object, str], ...]  # (ExtGState entry, name)
+
+
+def record(c) -> Recording:
+    """The page `c` has drawn so far; before its showPage. Only what replay can carry over: a
+    single page of vector drawing and text in embedded TrueType fonts."""
+    doc = c._doc
+    dynamic = {font.fontName: font for font in doc.delayedFonts}
+    if (c._formsinuse or c._annotationrefs or c._colorsUsed or c._shadingUsed or c.state_stack
+            or set(doc.fontMapping) != set(dynamic) or c._pageNumber != 1):
+        raise ValueError("a page with forms, links, colour spaces, other fonts or an open state cannot be replayed")
+    fonts = tuple((font, doc.fontMapping[name], _copied(font.state[doc])) for name, font in dynamic.items())
+    return Recording(tuple(c._code), fonts, tuple(c._extgstate._c.items()))
+
+
+def replay(c, recording: Recording) -> None:
+    """Draw the recording on the fresh canvas `c`, in a saved graphics state, so that what the
+    canvas takes the state to be (its initial one) is what the page has after it."""
+    doc = c._doc
+    if doc.delayedFonts or doc.fontMapping or c._code:
+        raise ValueError("replay onto a canvas that has drawn nothing yet")
+    for font, name, state in recording.fonts:
+        font.state[doc] = _copied(state)
+        doc.fontMapping[font.fontName] = name
+        doc.delayedFonts.append(font)
+    c._extgstate._c.update(recording.gstates)
+    c._code.append("q")
+    c._code.extend(recording.code)
+    c._code.append("Q")
+
+
+def _copied(state):
+    new = copy.copy(state)
+    new.assignments = dict(state.assignments)
+    new.subsets = [list(subset) for subset in state.subsets]
+    return new
 
 
 def stamp(background: bytes, overlay: bytes, *, title: str | None = None) -> bytes:
