@@ -30,7 +30,7 @@ from reportlab.platypus import Table, TableStyle
 from ..errors import RenderError
 from ..resolve import Kit
 from .base import Drawn, FontSet, paragraph, checked, draw_stack, new_canvas, stack_height, watermark
-from .stamp import Slot, drawn_once, fill_slots, stamp
+from .stamp import Slot, drawn_once, fill_slots, record, replay
 
 
 @dataclass(frozen=True)
@@ -246,8 +246,9 @@ def page_list(ranges: Sequence[range]) -> str:
 def pack_instructions(kit: Kit, documents: Sequence[PackDocument], where: Sequence[range], total: int,
                       fonts: FontSet) -> tuple[bytes, bytes]:
     """The pack's first page: how to print it, and where each document lies in it. Drawn once
-    for every unit of a plan with the same documents (render/stamp.py); each unit's name and
-    kit version are put on it. Returns the page, and the part every unit shares."""
+    for every unit of a plan with the same documents and replayed on each unit's page, which
+    adds the unit's name and kit version (render/stamp.py). Returns the page, and the part
+    every unit shares."""
     _ = kit._
     W, H = A4
     m = 18 * mm
@@ -298,16 +299,19 @@ def pack_instructions(kit: Kit, documents: Sequence[PackDocument], where: Sequen
         draw_stack(c, flow, m, H - m, inner)
         if plan.example:
             watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
+        recording = record(c)
         c.showPage()
         c.save()
-        return buf.getvalue(), [s.at for s in slots]
+        return buf.getvalue(), recording, [s.at for s in slots]
 
     parts = ("pack-instructions", fonts, heights, total, tuple(where),
              tuple((d.part.title, d.part.copies, d.paper, d.how) for d in documents))
-    shared_page, places = drawn_once(kit, parts, background)
+    shared_page, recording, places = drawn_once(kit, parts, background)
     buf = io.BytesIO()
-    c = new_canvas(buf, (W, H), fonts, title="", author="", subject="", lang=kit.lang)
+    c = new_canvas(buf, (W, H), fonts, title=f"{_('Print pack')} – {kit.unit_name}", author=kit.organisation,
+                   subject=_("Print pack"), lang=kit.lang)
+    replay(c, recording)
     fill_slots(c, list(zip(own, places)))
     c.showPage()
     c.save()
-    return stamp(shared_page, buf.getvalue()), shared_page
+    return buf.getvalue(), shared_page

@@ -3,10 +3,12 @@
 Most of a kit is the same for every unit of a plan in a language: a registration sheet differs
 from the next unit's only in the unit's name and kit version. A renderer draws such a page in
 two parts: the *background*, drawn from the kit with the unit's own fields left empty (so it
-cannot show one unit's name on another's page), kept in the worker process and drawn once per
-plan × language × layout × fonts; and the unit's own words, drawn on a small page of their own
-and put on top of the background as a form XObject (pikepdf, which copies the background's
-compressed streams as they are).
+cannot show one unit's name on another's page) and kept in the worker process, once per plan ×
+language × layout × fonts; and the unit's own words. The background is recorded as it is drawn
+(`record`: the page's operators, the codes its fonts gave each letter, its graphics states) and
+replayed on each unit's canvas (`replay`), which then draws the unit's words in the places the
+background left for them (`Slot`): one ordinary document with one subset of each font, the
+unit's new letters getting the next codes.
 
 The cache key is everything the background is drawn from: the kit without its unit, the
 layout, the fonts and the renderer. Two units share a background only where all of that is the
@@ -18,7 +20,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import hashlib
-import io
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
@@ -167,28 +168,3 @@ def _copied(state):
     new.assignments = dict(state.assignments)
     new.subsets = [list(subset) for subset in state.subsets]
     return new
-
-
-def stamp(background: bytes, overlay: bytes, *, title: str | None = None) -> bytes:
-    """The background PDF with each page of `overlay` put on top of the page of the same number
-    (as a form XObject, with its own resources), and the document's title set to `title`."""
-    import pikepdf
-
-    from .pack import _tag_subsets, identity_of, save_job
-
-    with pikepdf.open(io.BytesIO(background)) as pdf, pikepdf.open(io.BytesIO(overlay)) as top:
-        if len(top.pages) != len(pdf.pages):
-            raise ValueError(f"overlay has {len(top.pages)} pages, background {len(pdf.pages)}")
-        for page, words in zip(pdf.pages, top.pages):
-            # (pikepdf's add_overlay names the form at random: the same kit must give the same bytes)
-            form = pdf.copy_foreign(words.as_form_xobject())
-            page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/nkUnit"))
-            page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-            page.contents_add(pikepdf.Stream(pdf, b"\nQ q /nkUnit Do Q\n"))
-        # the background's subsets and the overlay's were both tagged AAAAAA+ by reportlab
-        _tag_subsets(pdf)
-        if title is not None:
-            pdf.docinfo["/Title"] = title
-        out = io.BytesIO()
-        save_job(pdf, out, identity_of(background, overlay, title))
-        return out.getvalue()
