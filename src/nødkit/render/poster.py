@@ -40,7 +40,7 @@ from reportlab.platypus import Flowable
 from ..errors import RenderError
 from ..layout.poster import PosterLayout
 from ..resolve import ContactView, Kit
-from .stamp import background_key
+from .stamp import Recording, background_key, drawn_once, record, replay
 from .base import (OVERFLOW, STEPS, Boxed, Drawn, FontSet, Grid, NumberRow, Size, Text, break_address, checked, draw_qr, named_list,
                    draw_stack, line_count, new_canvas, stack_height, too_wide, unbroken, watermark, widest_date, widest_version)
 
@@ -615,45 +615,61 @@ class _Poster:
     # --- drawing ----------------------------------------------------------------------------
 
     def draw(self, solution: _Solution) -> bytes:
+        """The page: what every unit of the plan shares at this geometry (the band, the columns,
+        the QR code) drawn once per worker and replayed (render/stamp.py), then the unit's own
+        block, the footer with its kit version, and the watermark over all as before."""
         kit, _ = self.kit, self._
         W, H, m, gap = self.W, self.H, self.m, self.gap
+        k = solution.scale
+        footer_top = m + self.footer_h
+        # the columns grow back towards their largest sizes within the room left
+        room = self._room(solution.unit, k)
+        grown = []
+        for blocks, width in ((solution.left, solution.left_w),
+                              (solution.right, self.inner_w - solution.left_w - gap)):
+            grown.append((width, _most(lambda n: self._column(blocks, n, width) <= room, k, STEPS) or k))
+        slack = room - max(self._column(b, n, w) for b, (w, n) in zip((solution.left, solution.right), grown))
+        # bottom row: the unit's block and the QR code, which takes the slack it can use
+        bottom_h, unit_w, qr = self._bottom(solution.unit, k, grow=slack)
+        bottom_y = footer_top + 2 * mm + gap
+        unit_k = _most(lambda n: self._height(solution.unit, n, unit_w) <= bottom_h, k, STEPS) or k
+
+        shape = (k, solution.shown, solution.arrangement, tuple(grown), bottom_h, unit_w, qr)
+        recording = drawn_once(kit, ("poster", self.sig, shape),
+                               lambda plan: _Poster(plan, self.layout, self.fonts)._shared(*shape))
         buf = io.BytesIO()
         c = new_canvas(buf, (W, H), self.fonts, title=f"{kit.title} – {kit.unit_name}", author=kit.organisation,
                        subject=_("Wall poster"), lang=kit.lang)
-        k = solution.scale
+        replay(c, recording)
+        draw_stack(c, self._footer(self.footer_size, False), m, footer_top, self.inner_w)
+        draw_stack(c, solution.unit.make(unit_k / STEPS, False), m, bottom_y + bottom_h, unit_w)
+        if kit.example:
+            watermark(c, _("EXAMPLE – not for use"), self.fonts, (W, H), self.layout.colours.watermark)
+        c.showPage()
+        c.save()
+        return buf.getvalue()
 
-        # band
+    def _shared(self, k: int, shown: _Shown, arrangement: int, grown: tuple, bottom_h: float, unit_w: float,
+                qr: float) -> Recording:
+        """What every unit of the plan shows alike at this geometry (this poster's kit has no unit)."""
+        W, H, m, gap = self.W, self.H, self.m, self.gap
+        c = new_canvas(io.BytesIO(), (W, H), self.fonts, title="", author="", subject="", lang=self.kit.lang)
         band_h = self._band_h(k)
         c.setFillColor(HexColor(self.layout.colours.band))
         c.rect(m, H - m - band_h, self.inner_w, band_h, stroke=0, fill=1)
         draw_stack(c, self._band(k / STEPS), m + self.pad, H - m - self.pad, self.inner_w - 2 * self.pad)
 
-        # footer
         footer_top = m + self.footer_h
         c.setStrokeColor(HexColor(self.layout.colours.rule))
         c.setLineWidth(0.8)
         c.line(m, footer_top + 2 * mm, W - m, footer_top + 2 * mm)
-        draw_stack(c, self._footer(self.footer_size, False), m, footer_top, self.inner_w)
 
-        # the columns grow back towards their largest sizes within the room left
-        room = self._room(solution.unit, k)
-        columns = []
-        for blocks, width in ((solution.left, solution.left_w),
-                              (solution.right, self.inner_w - solution.left_w - gap)):
-            grown = _most(lambda n: self._column(blocks, n, width) <= room, k, STEPS) or k
-            columns.append((blocks, width, grown))
-        slack = room - max(self._column(b, n, w) for b, w, n in columns)
-
-        # bottom row: the unit's block and the QR code, which takes the slack it can use
-        bottom_h, unit_w, qr = self._bottom(solution.unit, k, grow=slack)
         bottom_y = footer_top + 2 * mm + gap
-        unit_k = _most(lambda n: self._height(solution.unit, n, unit_w) <= bottom_h, k, STEPS) or k
-        draw_stack(c, solution.unit.make(unit_k / STEPS, False), m, bottom_y + bottom_h, unit_w)
-        if kit.fallback_url:
+        if self.kit.fallback_url:
             col_w, caption_h, lines, size = self._caption(k / STEPS)
             centre = W - m - col_w / 2
             top = bottom_y + bottom_h
-            draw_qr(c, kit.fallback_url, centre - qr / 2, top - qr, qr)
+            draw_qr(c, self.kit.fallback_url, centre - qr / 2, top - qr, qr)
             c.setFillColor(HexColor(self.layout.colours.ink))
             c.setFont(self.fonts.bold, size)
             for i, line in enumerate(lines):
@@ -662,20 +678,15 @@ class _Poster:
             label = self._text(self.browser, "label", Size(size, size), 1.0, colour=self.layout.colours.ink, align=1)
             draw_stack(c, [label], W - m - col_w, top - qr - len(lines) * size * 1.2, col_w)
 
-        # middle
+        left, right, _left_w = next(itertools.islice(self._arrangements(shown), arrangement, None))
         mid_top = H - m - band_h - gap
         x = m
-        for blocks, width, grown in columns:
+        for blocks, (width, n) in zip((left, right), grown):
             y = mid_top
             for block in blocks:
-                y = draw_stack(c, block.make(grown / STEPS, False), x, y, width) - BLOCK_GAP * gap
+                y = draw_stack(c, block.make(n / STEPS, False), x, y, width) - BLOCK_GAP * gap
             x += width + gap
-
-        if kit.example:
-            watermark(c, _("EXAMPLE – not for use"), self.fonts, (W, H), self.layout.colours.watermark)
-        c.showPage()
-        c.save()
-        return buf.getvalue()
+        return record(c)
 
 
 # --- helpers ---------------------------------------------------------------------------------
