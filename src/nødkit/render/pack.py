@@ -297,9 +297,9 @@ def pack_instructions(kit: Kit, documents: Sequence[PackDocument], where: Sequen
         if stack_height(flow, inner) > H - 2 * m:
             raise RenderError("the print instructions do not fit on one page", field="documents")
         draw_stack(c, flow, m, H - m, inner)
-        if plan.example:
-            watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
         recording = record(c)
+        if plan.example:  # on the shared page (every unit's thumbnail), not in what is replayed
+            watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
         c.showPage()
         c.save()
         return buf.getvalue(), recording, [s.at for s in slots]
@@ -312,6 +312,8 @@ def pack_instructions(kit: Kit, documents: Sequence[PackDocument], where: Sequen
                    subject=_("Print pack"), lang=kit.lang)
     replay(c, recording)
     fill_slots(c, list(zip(own, places)))
+    if kit.example:  # over the unit's words too, as on every page of the kit
+        watermark(c, _("EXAMPLE – not for use"), fonts, (W, H), "#9A9A9A")
     c.showPage()
     c.save()
     return buf.getvalue(), shared_page
