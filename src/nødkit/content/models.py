@@ -148,14 +148,14 @@ def _url(value: Any) -> str:
     raw = value.strip()
     parts = urlsplit(raw)
     if parts.scheme.lower() not in ("http", "https"):
-        # "nexus.holb.dk/login" is an address without its scheme (urlsplit reads no host in it)
+        # "records.example.org/login" is an address without its scheme (urlsplit reads no host in it)
         bare = "://" not in raw and "." in raw.split("/")[0] and not any(ch.isspace() for ch in raw)
         hint = f"; did you mean 'https://{raw}'?" if bare else ""
         raise ValueError(f"expected an http:// or https:// address, found {raw!r}{hint}")
     if not parts.hostname or any(ch.isspace() for ch in raw):
         raise ValueError(f"expected a web address with a host name and no spaces, found {raw!r}")
     # printed on a wall and put in a QR code: a password never goes there (nor a lookalike host,
-    # https://holbaek.dk@elsewhere.example/)
+    # https://municipality.example@elsewhere.example/)
     if "@" in parts.netloc:
         shown = raw.replace(parts.netloc, "***@" + parts.netloc.rpartition("@")[2], 1)
         raise ValueError(f"a web address with a user name or password before '@' ({shown}) is refused: it would be "

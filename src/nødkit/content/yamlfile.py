@@ -278,7 +278,7 @@ def parse_yaml(text: str, file: Path) -> YamlDoc:
                 slip = _missing_space(lines[number]) if 0 <= number < len(lines) else None
                 if slip:
                     raise ContentError([Problem(Location(file, number + 1, slip[0]), "", slip[1])]) from None
-            if "mapping values are not allowed" in str(detail):  # "Ring til IT: 72 36 14 48"
+            if "mapping values are not allowed" in str(detail):  # e.g. "Call IT: 12 34 56 78"
                 detail = ("': ' (a colon and a space) inside a text, where YAML reads it as the start of a new key: "
                           "put the whole text in double quotes (\"…\")")
             raise _problem(file, mark, "", f"YAML syntax error: {detail}") from None
