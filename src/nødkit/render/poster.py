@@ -25,7 +25,6 @@ the dates are measured at the widest value they can take (`worst`).
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import itertools
 import math
@@ -485,9 +484,9 @@ class _Poster:
     def solve(self) -> _Solution:
         """`_search`, or its solution for an earlier unit whose block measured the same (see _SOLVED)."""
         kit = getattr(self.kit, "_kit", self.kit)  # (a TrackedKit's reads are the search's, below)
-        # the kit's documents list (which differs between units that ask for different sheets) is
-        # not on the poster: units that differ only there share the search
-        plan = background_key(dataclasses.replace(kit, documents=()), self.sig, len(kit.neighbours))
+        # (background_key leaves out the unit's fields, its documents list among them: units that
+        # differ only there share the search)
+        plan = background_key(kit, self.sig, len(kit.neighbours))
         for asked, (scale, shown, arrangement), read in _SOLVED.get(plan, ()):
             if all(self._height(self._unit(n), k, width) == height for (n, k, width), height in asked.items()):
                 # the fields the search read count as read: the reprint list is the same either way

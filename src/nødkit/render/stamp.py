@@ -38,7 +38,10 @@ UNIT_FIELDS = {
     "documents": (),
 }
 
-_KEEP = 64  # backgrounds kept per process: a plan has at most a few dozen shared pages per language
+# backgrounds and their thumbnails kept per process: a plan has about 30 shared pages and
+# thumbnails per language (9 sheets, the pack's page, the posters' geometries); a worker may
+# draw units of several plans and languages in turn, and 64 made them push each other out
+_KEEP = 256
 _CACHE: OrderedDict[str, object] = OrderedDict()
 
 
